@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { info } from '../../info';
+
+export function registerInfoCommand(program: Command): void {
+  program
+    .command('info')
+    .description('print versions: package, Node-API, libtorch (and where it was found), CUDA, CPU threads, FFmpeg')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const result = info();
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `videomae ${result.package.version} (Node ${result.node.version}, Node-API ${result.napiVersion})`,
+        `libtorch ${result.libtorch.version} from ${result.libtorch.source}: ${result.libtorch.path}`,
+        `CUDA: compiled ${result.cuda.compiled ? 'yes' : 'no'}, available ${result.cuda.available ? 'yes' : 'no'}, devices ${result.cuda.devices}`,
+        `CPU: ${result.cpu.model}, ${result.cpu.cores} cores, torch threads ${result.cpu.threads}, MKL ${result.libtorch.mkl ? 'yes' : 'no'}, oneDNN ${result.libtorch.mkldnn ? 'yes' : 'no'}`,
+        `FFmpeg ${result.ffmpeg.version}: ${Object.entries(result.ffmpeg.libraries).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        `addon: ${result.addon.path ?? 'unknown'}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,35 @@
+/**
+ * The `videomae` command line. Each command lives in lib/cli/commands/<name>.ts and registers
+ * itself on the program; errors print as one line (stack with --verbose) and exit non-zero.
+ */
+import { Command, CommanderError } from 'commander';
+import { isVideomaeError } from '../errors';
+import { registerInfoCommand } from './commands/info';
+
+const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand];
+
+export function buildProgram(): Command {
+  const program = new Command('videomae')
+    .description('Fine-tune and run VideoMAE video classifiers (libtorch + FFmpeg, natively in Node.js)')
+    .option('--verbose', 'print stack traces on errors')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    const verbose = argv.includes('--verbose');
+    const code = isVideomaeError(error) ? ` [${error.code}]` : '';
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`videomae: ${message}${code}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

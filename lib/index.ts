@@ -1,0 +1,4 @@
+/** Public API of the videomae package. */
+export { VideomaeError, isVideomaeError, type VideomaeErrorCode } from './errors';
+export { info, type VideomaeInfo } from './info';
+export { toNativeTensor, isNativeTensor, type NativeTensor, type TensorData, type TypedArrayLike } from './native/tensor';

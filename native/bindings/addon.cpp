@@ -1,0 +1,58 @@
+// Addon entry point: sets up per-environment data, then lets every registered binding module
+// add its exports. Node-API only, so the same binary loads in the main thread, in any number of
+// worker_threads and in Electron, and is torn down per environment.
+#include <napi.h>
+
+#include "bindings/addon_data.h"
+#include "bindings/registry.h"
+
+namespace videomae::bindings {
+
+std::vector<std::pair<const char*, ModuleInit>>& registeredModules() {
+  static std::vector<std::pair<const char*, ModuleInit>> modules;
+  return modules;
+}
+
+AddonData& addonData(Napi::Env env) {
+  AddonData* data = env.GetInstanceData<AddonData>();
+  if (data == nullptr) {
+    data = new AddonData();
+    env.SetInstanceData<AddonData>(data);  // deleted by the environment's teardown
+  }
+  return *data;
+}
+
+void registerClass(Napi::Env env, const std::string& name, Napi::Function constructor) {
+  addonData(env).classes[name] = Napi::Persistent(constructor);
+}
+
+Napi::Function classConstructor(Napi::Env env, const std::string& name) {
+  auto& classes = addonData(env).classes;
+  auto found = classes.find(name);
+  if (found == classes.end()) throw Napi::Error::New(env, "videomae: native class not registered: " + name);
+  return found->second.Value();
+}
+
+namespace {
+
+// lib/errors hands its VideomaeError class over at load, so native failures arrive as that class.
+Napi::Value setErrorClass(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "setErrorClass expects a constructor");
+  addonData(info.Env()).errorClass = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  addonData(env);
+  exports.Set("setErrorClass", Napi::Function::New(env, setErrorClass, "setErrorClass"));
+  for (const auto& [name, initModule] : registeredModules()) initModule(env, exports);
+  return exports;
+}
+
+}  // namespace videomae::bindings
+
+static Napi::Object initVideomae(Napi::Env env, Napi::Object exports) { return videomae::bindings::init(env, exports); }
+
+NODE_API_MODULE(videomae, initVideomae)

@@ -1,0 +1,70 @@
+#include "bindings/async_task.h"
+
+#include "bindings/exceptions.h"
+
+namespace videomae::bindings {
+
+namespace {
+
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  PromiseWorker(Napi::Env env, std::string operation, AsyncWork work, const std::vector<Napi::Value>& keepAlive)
+      : Napi::AsyncWorker(env, "videomae"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        operation_(std::move(operation)),
+        work_(std::move(work)) {
+    for (const Napi::Value& value : keepAlive) keepAlive_.push_back(Napi::Persistent(value));
+  }
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      builder_ = work_();
+    } catch (...) {
+      error_ = describeCurrentException(operation_);
+      failed_ = true;
+    }
+    work_ = nullptr;  // release captured C++ state on the worker, not the JS thread
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    if (failed_) {
+      deferred_.Reject(makeJsError(env, error_).Value());
+      return;
+    }
+    try {
+      deferred_.Resolve(builder_ ? builder_(env) : env.Undefined());
+    } catch (const Napi::Error& error) {
+      deferred_.Reject(error.Value());
+    } catch (...) {
+      deferred_.Reject(makeJsError(env, describeCurrentException(operation_)).Value());
+    }
+    builder_ = nullptr;
+  }
+
+  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::string operation_;
+  AsyncWork work_;
+  ResultBuilder builder_;
+  ErrorInfo error_;
+  bool failed_ = false;
+  std::vector<Napi::Reference<Napi::Value>> keepAlive_;
+};
+
+}  // namespace
+
+Napi::Promise runAsync(Napi::Env env, std::string operation, AsyncWork work, const std::vector<Napi::Value>& keepAlive) {
+  auto* worker = new PromiseWorker(env, std::move(operation), std::move(work), keepAlive);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace videomae::bindings

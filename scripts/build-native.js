@@ -1,0 +1,77 @@
+'use strict';
+// Builds the addon with cmake-js into build/Release/videomae.node against the libtorch that
+// scripts/libtorch.js resolves (fetching the pinned wheel if none is found).
+//   node scripts/build-native.js [--force] [--out DIR] [--debug]
+// Skips the build when the .node is newer than every native source, CMakeLists.txt and this
+// script (set-up runs it on every `npm test`).
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { resolveLibtorch, wantCuda } = require('./libtorch');
+
+const root = path.resolve(__dirname, '..');
+
+function newestMtime(entry) {
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
+
+function upToDate(addon, libtorch) {
+  if (!fs.existsSync(addon)) return false;
+  const stampFile = `${addon}.libtorch`;
+  if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== libtorch.dir) return false;
+  const sources = ['native', 'cmake', 'CMakeLists.txt', 'scripts/build-native.js', 'package.json'].map((p) => path.join(root, p));
+  const newest = Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
+  return fs.statSync(addon).mtimeMs >= newest;
+}
+
+function cudaDefines(libtorch) {
+  // nvrtc from the nvidia wheel unpacked beside torch/ (the partial CUDA toolkit here lacks it).
+  const nvrtc = path.join(path.dirname(libtorch.dir), 'nvidia', 'cu13', 'lib', 'libnvrtc.so.13');
+  return fs.existsSync(nvrtc) ? [`--CDCUDA_NVRTC_LIB=${nvrtc}`] : [];
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const out = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(root, 'build');
+  const libtorch = resolveLibtorch({ fetch: true });
+  const cuda = wantCuda();
+  if (cuda && !libtorch.cuda) throw new Error(`VIDEOMAE_CUDA=1 but ${libtorch.dir} has no libtorch_cuda.so`);
+  const config = args.includes('--debug') ? 'Debug' : 'Release';
+  const addon = path.join(out, config, 'videomae.node');
+  if (!args.includes('--force') && upToDate(addon, libtorch)) {
+    process.stderr.write(`[videomae] native addon up to date: ${path.relative(root, addon)}\n`);
+    return;
+  }
+  process.stderr.write(`[videomae] building the native addon against libtorch ${libtorch.version} (${libtorch.source}: ${libtorch.dir})\n`);
+  const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+  const cmakeArgs = [
+    cmakeJs, 'compile', '--out', out, ...(config === 'Debug' ? ['--debug'] : []),
+    `--CDLIBTORCH_DIR=${libtorch.dir}`,
+    `--CDLIBTORCH_SOURCE=${libtorch.source} ${libtorch.version}`,
+    `--CDVIDEOMAE_CUDA=${cuda && libtorch.cuda ? 'ON' : 'OFF'}`,
+    ...(cuda ? cudaDefines(libtorch) : []),
+  ];
+  const env = {
+    ...process.env,
+    // ccache + precompiled headers: these sloppiness settings let ccache cache PCH users.
+    CCACHE_BASEDIR: process.env.CCACHE_BASEDIR || path.dirname(root),
+    CCACHE_SLOPPINESS: 'pch_defines,time_macros,include_file_mtime,include_file_ctime',
+    CMAKE_BUILD_PARALLEL_LEVEL: process.env.CMAKE_BUILD_PARALLEL_LEVEL || String(require('node:os').availableParallelism()),
+  };
+  const started = Date.now();
+  execFileSync(process.execPath, cmakeArgs, { cwd: root, stdio: 'inherit', env });
+  fs.writeFileSync(`${addon}.libtorch`, libtorch.dir);
+  process.stderr.write(`[videomae] built ${path.relative(root, addon)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`[videomae] native build failed: ${error.message}\n`);
+  process.exitCode = 1;
+}
