@@ -4,7 +4,7 @@ export interface VideoMetadata {
   /** Coded frame size (before rotation). */
   width: number;
   height: number;
-  /** Display-matrix rotation, clockwise degrees: 0, 90, 180 or 270. */
+  /** Display-matrix angle (counter-clockwise degrees, as ffprobe shows it): 0, 90, 180 or 270. autoRotate turns frames upright. */
   rotation: number;
   fps: number;
   /** Exact frame count (from a packet index, not the container header). */

@@ -16,6 +16,11 @@ int64_t FrameIndex::keyframeAtOrBefore(int64_t frame) const {
   return *(it - 1);
 }
 
+int64_t FrameIndex::keyframeAfter(int64_t frame) const {
+  auto it = std::upper_bound(keyframes.begin(), keyframes.end(), frame);
+  return it == keyframes.end() ? static_cast<int64_t>(pts.size()) : *it;
+}
+
 int64_t FrameIndex::previousKeyframe(int64_t keyframe) const {
   auto it = std::lower_bound(keyframes.begin(), keyframes.end(), keyframe);
   if (it == keyframes.begin()) return -1;

@@ -20,6 +20,8 @@ struct FrameIndex {
   int64_t indexOfPts(int64_t value) const;
   // Presentation index of the last keyframe at or before `frame` (0 when none is).
   int64_t keyframeAtOrBefore(int64_t frame) const;
+  // The first keyframe after `frame` (the frame count when none is).
+  int64_t keyframeAfter(int64_t frame) const;
   // The keyframe before `keyframe` (or -1 when it is the first).
   int64_t previousKeyframe(int64_t keyframe) const;
 };

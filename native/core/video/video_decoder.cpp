@@ -9,7 +9,9 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <cstdlib>
 #include <map>
+#include <mutex>
 
 #include "core/video/av_input.h"
 #include "core/video/clip_rules.h"
@@ -22,11 +24,15 @@ namespace {
 
 constexpr int64_t kMaxPixels = 16384LL * 16384LL;  // larger frames are not video we can hold
 constexpr int kMaxSide = 32768;
+// Seek forward only when it skips more than this many frames: a seek flushes the decoder (and its
+// frame threads), which costs about as much as decoding a few frames.
+constexpr int64_t kSeekGain = 4;
 
 int displayRotation(const AVStream* stream) {
   const uint8_t* matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
   if (matrix == nullptr) return 0;
-  double angle = -av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));  // clockwise
+  // The display-matrix angle as ffprobe reports it (counter-clockwise degrees).
+  double angle = av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
   if (std::isnan(angle)) return 0;
   int rounded = static_cast<int>(std::lround(angle / 90.0)) * 90;
   return ((rounded % 360) + 360) % 360;
@@ -37,6 +43,16 @@ double rationalOr(AVRational value, double fallback) {
 }
 
 }  // namespace
+
+// libav logs to stderr by default; errors reach users as exceptions instead. VIDEOMAE_AV_LOG=1
+// keeps libav's warnings for debugging.
+void quietLibav() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* env = std::getenv("VIDEOMAE_AV_LOG");
+    if (env == nullptr || env[0] == '0') av_log_set_level(AV_LOG_QUIET);
+  });
+}
 
 struct VideoDecoder::Impl {
   av::InputSource input;
@@ -221,20 +237,23 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
                                        const std::map<int64_t, std::vector<size_t>>& slots, int height, int width,
                                        uint8_t* out) {
   const size_t frameBytes = static_cast<size_t>(height) * width * 3;
-  const int rotation = options.autoRotate ? meta.rotation : 0;
+  // Showing the frame upright means turning it clockwise by the opposite of the matrix angle.
+  const int rotation = options.autoRotate ? (360 - meta.rotation) % 360 : 0;
   size_t next = 0;
   int64_t seekKey = -1;     // keyframe of the last seek (decoding on from there)
   bool justSeeked = false;  // the next frame out is the first after a seek
   bool triedStart = false;
+  int64_t taintedBefore = -1;  // frames before this index were decoded from corrupt data
   while (next < targets.size()) {
     const int64_t target = targets[next];
     const int64_t key = index.keyframeAtOrBefore(target);
     // Seek when behind, when nothing is known, or when a keyframe after our position and at or
     // before the target lets us skip frames; otherwise decoding on reaches the target.
-    if (!positionKnown || target <= lastOutput || (key > lastOutput && key > seekKey)) {
+    if (!positionKnown || target <= lastOutput || (key > lastOutput + kSeekGain && key > seekKey)) {
       seekToKeyframe(key);
       seekKey = key;
       justSeeked = true;
+      taintedBefore = -1;
     }
     if (!receiveFrame()) {
       positionKnown = false;
@@ -258,19 +277,25 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
         const int64_t fallback = previous >= 0 ? previous : 0;
         triedStart = fallback == 0;
         seekToKeyframe(fallback);
+        taintedBefore = -1;
         seekKey = std::max<int64_t>(key, fallback);  // do not seek forward again for this target
         justSeeked = true;
         continue;
       }
     }
+    // A damaged or missing frame taints what is decoded from it up to the next keyframe.
+    const bool damaged = frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT);
+    if (damaged || (lastOutput >= 0 && position > lastOutput + 1)) taintedBefore = index.keyframeAfter(position);
     lastOutput = position;
     for (; next < targets.size() && targets[next] < position; ++next) {
       markCorrupt(targets[next], options, slots.at(targets[next]), frameBytes, out, "could not be decoded (corrupt data)");
     }
     if (next < targets.size() && targets[next] == position) {
       const std::vector<size_t>& places = slots.at(position);
-      if (frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT)) {
+      if (damaged) {
         markCorrupt(position, options, places, frameBytes, out, "is corrupt (the decoder concealed errors)");
+      } else if (position < taintedBefore) {
+        markCorrupt(position, options, places, frameBytes, out, "depends on a corrupt frame before it");
       } else {
         uint8_t* first = out + places.front() * frameBytes;
         converter.convert(frame.get(), height, width, rotation, options.interpolation, first);
@@ -289,6 +314,7 @@ VideoDecoder::VideoDecoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 VideoDecoder::~VideoDecoder() = default;
 
 std::unique_ptr<VideoDecoder> VideoDecoder::openFile(const std::string& path, const OpenOptions& options) {
+  quietLibav();
   auto impl = std::make_unique<Impl>();
   impl->label = path;
   impl->input = av::openInputFile(path);
@@ -298,6 +324,7 @@ std::unique_ptr<VideoDecoder> VideoDecoder::openFile(const std::string& path, co
 
 std::unique_ptr<VideoDecoder> VideoDecoder::openBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes,
                                                        const OpenOptions& options) {
+  quietLibav();
   auto impl = std::make_unique<Impl>();
   impl->label = "video buffer (" + std::to_string(bytes ? bytes->size() : 0) + " bytes)";
   impl->input = av::openInputBuffer(std::move(bytes), impl->label);

@@ -18,7 +18,7 @@ namespace videomae::video {
 
 struct VideoMetadata {
   int width = 0, height = 0;  // coded size (before rotation)
-  int rotation = 0;           // display-matrix angle in degrees, normalised to 0/90/180/270
+  int rotation = 0;           // display-matrix angle (counter-clockwise degrees, as ffprobe shows), 0/90/180/270
   double fps = 0;
   int64_t numFrames = 0;      // exact (from the packet index)
   double durationSeconds = 0;
