@@ -19,3 +19,6 @@ export type {
   DecodeClipsOptions,
   ClipSource,
 } from './decoder';
+export { pipeline, VideoImageProcessor, resizeFrames, loadProcessorConfig, type VideoClassifier, type PipelineOptions } from './pipeline';
+export type { ClassifyOptions, Prediction, FunctionToApply, RawFrame, StreamFrame, StreamOptions, StreamPrediction, VideoInput, FrameTensor, ImageProcessorConfig } from './pipeline';
+export { resolveModel, hubCacheDir, type ResolveModelOptions } from './hub';

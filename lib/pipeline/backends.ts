@@ -19,19 +19,20 @@ export interface FrameRequest {
 
 export interface VideoReaderLike {
   readonly metadata: VideoMetadataLike;
-  getFramesAt(indices: number[], options?: FrameRequest): Promise<{ data: Uint8Array; shape: number[] }>;
+  getFramesAt(indices: number[], options?: FrameRequest): Promise<{ data: Uint8Array | Float32Array; shape: number[] }>;
   close(): void | Promise<void>;
 }
 
 export interface VideoReaderClass {
-  open(source: string | Buffer, options?: Record<string, unknown>): Promise<VideoReaderLike>;
+  open(source: string | Uint8Array): Promise<VideoReaderLike>;
 }
 
+/** The parts of lib/model's VideoMAEConfig the pipeline reads. */
 export interface ClassifierConfig {
-  num_frames: number;
-  image_size: number;
-  id2label?: Record<string, string>;
-  num_labels?: number;
+  numFrames: number;
+  imageSize: number | [number, number];
+  numLabels: number;
+  id2label: Record<number, string>;
 }
 
 export interface ClassifierModel {
@@ -42,5 +43,5 @@ export interface ClassifierModel {
 }
 
 export interface ClassifierModelClass {
-  fromPretrained(dir: string, options?: { device?: string; dtype?: string }): Promise<ClassifierModel>;
+  fromPretrained(dir: string, options?: { device?: string; dtype?: 'float32' }): Promise<ClassifierModel>;
 }

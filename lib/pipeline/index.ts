@@ -3,6 +3,7 @@
  * decoder, image processor and model. The result is callable —
  * `await classifier(input, { topK })` → `[{ label, score }]` — and has `stream()` and `dispose()`.
  */
+import { VideoReader } from '../decoder';
 import { VideomaeError, invalidArg } from '../errors';
 import { resolveModel, type ResolveModelOptions } from '../hub';
 import type { ClassifierModelClass, VideoReaderClass } from './backends';
@@ -32,11 +33,9 @@ export interface VideoClassifier {
 }
 
 function backends(): { VideoReader: VideoReaderClass; VideoMAEForVideoClassification: ClassifierModelClass } {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const decoder = require('../decoder') as { VideoReader: VideoReaderClass };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const model = require('../model') as { VideoMAEForVideoClassification: ClassifierModelClass };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return { VideoReader: decoder.VideoReader, VideoMAEForVideoClassification: model.VideoMAEForVideoClassification };
+  return { VideoReader, VideoMAEForVideoClassification: model.VideoMAEForVideoClassification };
 }
 
 export async function pipeline(task: 'video-classification', options: PipelineOptions): Promise<VideoClassifier> {
@@ -48,7 +47,8 @@ export async function pipeline(task: 'video-classification', options: PipelineOp
   model.eval();
   let processor: VideoImageProcessor;
   try {
-    processor = VideoImageProcessor.fromPretrained(dir, model.config.image_size);
+    const size = model.config.imageSize;
+    processor = VideoImageProcessor.fromPretrained(dir, Array.isArray(size) ? size[0] : size);
   } catch (error) {
     model.dispose();
     throw error;

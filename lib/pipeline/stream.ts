@@ -61,7 +61,7 @@ export async function* classifyStream(
   if (!frames || typeof (frames as AsyncIterable<StreamFrame>)[Symbol.asyncIterator] !== 'function') {
     throw invalidArg('frames', 'an async iterable of { data, width, height, timestamp } frames', frames);
   }
-  const numFrames = impl.model.config.num_frames;
+  const numFrames = impl.model.config.numFrames;
   const window = positiveInt(options.window, 'window', numFrames);
   const stride = positiveInt(options.stride, 'stride', Math.max(1, Math.floor(window / 2)));
   const sample = uniformIndices(window, numFrames);

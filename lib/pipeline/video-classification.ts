@@ -36,14 +36,13 @@ export class VideoClassificationPipeline {
     private readonly readers: VideoReaderClass,
   ) {
     const config = model.config;
-    const count = config.num_labels ?? Object.keys(config.id2label ?? {}).length;
-    this.labels = Array.from({ length: count }, (_, i) => config.id2label?.[String(i)] ?? `LABEL_${i}`);
+    this.labels = Array.from({ length: config.numLabels }, (_, i) => config.id2label[i] ?? `LABEL_${i}`);
   }
 
   /** Classifies one input (→ predictions) or an array of inputs (→ an array of predictions). */
   async classify(input: VideoInput | VideoInput[], options: ClassifyOptions = {}): Promise<Prediction[] | Prediction[][]> {
     if (this.disposed) throw new VideomaeError('the classifier was disposed', 'ERR_VIDEOMAE_CLOSED');
-    const o = resolveOptions(options, this.model.config.num_frames);
+    const o = resolveOptions(options, this.model.config.numFrames);
     const single = !Array.isArray(input) || isFrameArray(input);
     const inputs = (single ? [input] : input) as VideoInput[];
     inputs.forEach((each, i) => checkInput(each, single ? 'input' : `input[${i}]`));
@@ -132,10 +131,11 @@ export class VideoClassificationPipeline {
       const all = plan.clips.flat();
       // HF's PyAV path never rotates frames; the default path shows them upright.
       const decoded = await reader.getFramesAt(all, { autoRotate: o.sampling !== 'hf', layout: 'THWC' });
+      if (decoded.data.BYTES_PER_ELEMENT !== 1) throw new VideomaeError('decoder returned float frames for a THWC request', 'ERR_VIDEOMAE_INTERNAL');
       const [, height, width, channels] = decoded.shape;
       const frameBytes = height * width * channels;
       const frames = plan.clips.map((clip, k) => ({
-        data: decoded.data.subarray(k * clip.length * frameBytes, (k + 1) * clip.length * frameBytes),
+        data: (decoded.data as Uint8Array).subarray(k * clip.length * frameBytes, (k + 1) * clip.length * frameBytes),
         shape: [clip.length, height, width, channels] as [number, number, number, number],
       }));
       return { frames, plan: { ...plan, total } };
