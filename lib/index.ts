@@ -22,3 +22,21 @@ export type {
 export { pipeline, VideoImageProcessor, resizeFrames, loadProcessorConfig, type VideoClassifier, type PipelineOptions } from './pipeline';
 export type { ClassifyOptions, Prediction, FunctionToApply, RawFrame, StreamFrame, StreamOptions, StreamPrediction, VideoInput, FrameTensor, ImageProcessorConfig } from './pipeline';
 export { resolveModel, hubCacheDir, type ResolveModelOptions } from './hub';
+export {
+  VideoMAEForVideoClassification,
+  readSafetensors,
+  AdamWOptimizer,
+  parseConfig,
+  serializeConfig,
+  loadConfig,
+  defaultConfig,
+  type VideoMAEConfig,
+  type ProblemType,
+  type LoadReport,
+  type ModelInputs,
+  type ForwardOutput,
+  type TrainStepOptions,
+  type AdamWOptions,
+  type Device,
+  type ModelDtype,
+} from './model';
