@@ -6,8 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
 import { registerInfoCommand } from './commands/info';
 import { registerPredictCommand } from './commands/predict';
+import { registerProbeCommand } from './commands/probe';
 
-const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerPredictCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerProbeCommand, registerPredictCommand];
 
 export function buildProgram(): Command {
   const program = new Command('videomae')

@@ -36,30 +36,33 @@ bool isFullRange(const AVFrame* frame) {
 }  // namespace
 
 void FrameConverter::configure(const AVFrame* frame, int dstWidth, int dstHeight, Interpolation interpolation) {
-  SwsContext* context = sws_getCachedContext(sws_.release(), frame->width, frame->height,
-                                             static_cast<AVPixelFormat>(frame->format), dstWidth, dstHeight,
-                                             AV_PIX_FMT_RGB24, swsFlags(interpolation), nullptr, nullptr, nullptr);
-  sws_.reset(context);
-  if (context == nullptr) {
+  // Our own cache key: sws_getCachedContext compares against the context's *internal* source
+  // format, which swscale rewrites for yuvj formats, so it would rebuild the context every frame
+  // (and silently drop the colour details set on it).
+  // Without a resize the filter only shapes chroma upsampling: use the ffmpeg CLI's default
+  // (bicubic) there, so that frames equal what `ffmpeg -pix_fmt rgb24` gives.
+  const bool resize = dstWidth != frame->width || dstHeight != frame->height;
+  const int flags = resize ? swsFlags(interpolation) : SWS_BICUBIC;
+  const Key key{frame->width, frame->height, frame->format, dstWidth, dstHeight, flags,
+                frame->colorspace, isFullRange(frame) ? 1 : 0};
+  if (sws_ && key == key_) return;
+  sws_.reset(sws_getContext(key.srcWidth, key.srcHeight, static_cast<AVPixelFormat>(key.format), dstWidth, dstHeight,
+                            AV_PIX_FMT_RGB24, key.flags, nullptr, nullptr, nullptr));
+  if (!sws_) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
     fail(ErrorCode::Unsupported, std::string("cannot convert pixel format ") + (name ? name : "unknown") + " to RGB");
   }
-  const int colorspace = frame->colorspace;
-  const int range = isFullRange(frame) ? 1 : 0;
-  if (context == configured_ && colorspace == colorspace_ && range == range_) return;
   // Unspecified (and unknown) matrices fall back to BT.601 inside sws_getCoefficients, which is
   // what the ffmpeg CLI's scale filter does too.
-  const int* coefficients = sws_getCoefficients(colorspace);
   int* invTable = nullptr;
   int* table = nullptr;
   int srcRange = 0, dstRange = 0, brightness = 0, contrast = 0, saturation = 0;
-  if (sws_getColorspaceDetails(context, &invTable, &srcRange, &table, &dstRange, &brightness, &contrast, &saturation) >= 0) {
-    // YUV input: set the source matrix and range; RGB output is full range.
-    sws_setColorspaceDetails(context, coefficients, range, table, 1, brightness, contrast, saturation);
+  if (sws_getColorspaceDetails(sws_.get(), &invTable, &srcRange, &table, &dstRange, &brightness, &contrast, &saturation) >= 0) {
+    // YUV input: the source matrix and range; RGB output is full range.
+    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(key.colorspace), key.fullRange, table, 1, brightness, contrast,
+                             saturation);
   }
-  configured_ = context;
-  colorspace_ = colorspace;
-  range_ = range;
+  key_ = key;
 }
 
 void FrameConverter::convert(const AVFrame* frame, int height, int width, int rotation, Interpolation interpolation,

@@ -19,9 +19,12 @@ class FrameConverter {
  private:
   void configure(const AVFrame* frame, int dstWidth, int dstHeight, Interpolation interpolation);
 
+  struct Key {
+    int srcWidth, srcHeight, format, dstWidth, dstHeight, flags, colorspace, fullRange;
+    bool operator==(const Key&) const = default;
+  };
   av::Sws sws_;
-  SwsContext* configured_ = nullptr;  // the context whose colour details were last set
-  int colorspace_ = -1, range_ = -1;
+  Key key_{};
   std::vector<uint8_t> scratch_;      // pre-rotation RGB when rotating
 };
 
