@@ -2,6 +2,7 @@
  * What the pipeline uses of the decoder (lib/decoder) and the model (lib/model): the minimal
  * interfaces, so this folder states its contract with them in one place.
  */
+import type { Device } from '../model';
 import type { TensorData } from '../native/tensor';
 
 export interface VideoMetadataLike {
@@ -43,5 +44,5 @@ export interface ClassifierModel {
 }
 
 export interface ClassifierModelClass {
-  fromPretrained(dir: string, options?: { device?: string; dtype?: 'float32' }): Promise<ClassifierModel>;
+  fromPretrained(dir: string, options?: { device?: Device; dtype?: 'float32' }): Promise<ClassifierModel>;
 }

@@ -5,6 +5,7 @@
  */
 import { VideoReader } from '../decoder';
 import { VideomaeError, invalidArg } from '../errors';
+import { VideoMAEForVideoClassification, type Device } from '../model';
 import { resolveModel, type ResolveModelOptions } from '../hub';
 import type { ClassifierModelClass, VideoReaderClass } from './backends';
 import { VideoImageProcessor } from './image-processor';
@@ -17,7 +18,7 @@ export interface PipelineOptions extends ResolveModelOptions {
   /** A model folder or a hub id ("org/name", resolved through the Hugging Face cache). */
   model: string;
   /** 'cpu' (default) or 'cuda[:n]'. */
-  device?: string;
+  device?: Device;
   dtype?: 'float32';
 }
 
@@ -32,18 +33,15 @@ export interface VideoClassifier {
   dispose(): void;
 }
 
-function backends(): { VideoReader: VideoReaderClass; VideoMAEForVideoClassification: ClassifierModelClass } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const model = require('../model') as { VideoMAEForVideoClassification: ClassifierModelClass };
-  return { VideoReader, VideoMAEForVideoClassification: model.VideoMAEForVideoClassification };
-}
+// The concrete decoder and model, seen through the interfaces the pipeline states (backends.ts).
+const readers: VideoReaderClass = VideoReader;
+const models: ClassifierModelClass = VideoMAEForVideoClassification;
 
 export async function pipeline(task: 'video-classification', options: PipelineOptions): Promise<VideoClassifier> {
   if (task !== 'video-classification') throw invalidArg('task', '"video-classification"', task);
   if (typeof options !== 'object' || options === null) throw invalidArg('options', '{ model, device? }', options);
   const dir = await resolveModel(options.model, options);
-  const { VideoReader, VideoMAEForVideoClassification } = backends();
-  const model = await VideoMAEForVideoClassification.fromPretrained(dir, { device: options.device ?? 'cpu', dtype: options.dtype ?? 'float32' });
+  const model = await models.fromPretrained(dir, { device: options.device ?? 'cpu', dtype: options.dtype ?? 'float32' });
   model.eval();
   let processor: VideoImageProcessor;
   try {
@@ -53,7 +51,7 @@ export async function pipeline(task: 'video-classification', options: PipelineOp
     model.dispose();
     throw error;
   }
-  const impl = new VideoClassificationPipeline(model, processor, VideoReader);
+  const impl = new VideoClassificationPipeline(model, processor, readers);
   const classifier = ((input: VideoInput | VideoInput[], callOptions?: ClassifyOptions) => impl.classify(input, callOptions)) as VideoClassifier;
   Object.defineProperties(classifier, {
     modelPath: { value: dir, enumerable: true },

@@ -22,7 +22,7 @@ const processor = VideoImageProcessor.fromPretrained(TINY_MODEL);
 beforeAll(async () => {
   dir = tempDir('videomae-pipeline-');
   video = makeVideo(path.join(dir, 'pattern.mp4'), { width: 48, height: 36, frames: 30 });
-  shortVideo = makeVideo(path.join(dir, 'short.mp4'), { width: 40, height: 64, frames: 3 });
+  shortVideo = makeVideo(path.join(dir, 'short.mp4'), { width: 32, height: 48, frames: 3 });
   classifier = await pipeline('video-classification', { model: TINY_MODEL });
   model = await VideoMAEForVideoClassification.fromPretrained(TINY_MODEL);
   model.eval();
@@ -114,9 +114,14 @@ describe('pipeline("video-classification")', () => {
   it('classifies many inputs in one call (batched) with the same results as one by one', async () => {
     const results = await classifier([video, shortVideo, video], { topK: 2, onWarning: () => undefined });
     expect(results).toHaveLength(3);
-    expect(results[0]).toEqual(await classifier(video, { topK: 2 }));
-    expect(results[2]).toEqual(results[0]);
-    expect(results[1]).toEqual(await classifier(shortVideo, { topK: 2, onWarning: () => undefined }));
+    // Same labels; scores equal up to float32 GEMM rounding of a batch of 3 vs 1.
+    const same = (a: typeof results[0], b: typeof results[0]) => {
+      expect(a.map((p) => p.label)).toEqual(b.map((p) => p.label));
+      expectClose(a.map((p) => p.score), b.map((p) => p.score), 1e-6);
+    };
+    same(results[0], await classifier(video, { topK: 2 }));
+    same(results[2], results[0]);
+    same(results[1], await classifier(shortVideo, { topK: 2, onWarning: () => undefined }));
   });
 
   it('classifies a video shorter than the window by repeating frames, and says so', async () => {

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import * as fs from 'node:fs';
 import { VideomaeError } from '../../errors';
+import type { Device } from '../../model';
 import { pipeline } from '../../pipeline';
 import type { Prediction } from '../../pipeline/postprocess';
 
@@ -13,7 +14,7 @@ interface PredictOptions {
   model: string;
   topK: number;
   json?: boolean;
-  device: string;
+  device: Device;
   sampling: 'uniform' | 'hf';
   clips: number;
   crops: number;
