@@ -28,6 +28,7 @@ const PREFETCH = 3;
 
 export class VideoClassificationPipeline {
   private disposed = false;
+  private modelQueue: Promise<void> = Promise.resolve();
   readonly labels: string[];
 
   constructor(
@@ -87,16 +88,38 @@ export class VideoClassificationPipeline {
   }
 
   private async predictBatch(batch: PreparedInput[], o: ResolvedOptions): Promise<Prediction[][]> {
-    const views = batch.reduce((n, p) => n + p.views, 0);
-    const data = batch.length === 1 ? batch[0].data : concat(batch.map((p) => p.data));
-    const logits = (await this.model.forward({ pixelValues: { data, shape: [views, ...batch[0].viewShape] } })).logits;
+    // Inputs batch together only when their views have one shape (always, with a centre crop).
+    const results: Prediction[][] = [];
+    for (let start = 0; start < batch.length; ) {
+      let end = start + 1;
+      while (end < batch.length && sameShape(batch[end].viewShape, batch[start].viewShape)) end++;
+      results.push(...(await this.forwardGroup(batch.slice(start, end), o)));
+      start = end;
+    }
+    return results;
+  }
+
+  private async forwardGroup(group: PreparedInput[], o: ResolvedOptions): Promise<Prediction[][]> {
+    const views = group.reduce((n, p) => n + p.views, 0);
+    const data = group.length === 1 ? group[0].data : concat(group.map((p) => p.data));
+    const logits = await this.exclusive(async () => (await this.model.forward({ pixelValues: { data, shape: [views, ...group[0].viewShape] } })).logits);
     const labels = logits.shape[1];
     let offset = 0;
-    return batch.map((p) => {
+    return group.map((p) => {
       const scores = viewScores(logits.data.subarray(offset * labels, (offset + p.views) * labels), p.views, labels, o.functionToApply);
       offset += p.views;
       return topK(scores, o.topK, (id) => this.labels[id] ?? `LABEL_${id}`);
     });
+  }
+
+  /** The model runs one forward at a time: concurrent calls (or a stream beside a call) queue here. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.modelQueue.then(work);
+    this.modelQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Decode the planned frames of every clip, then process them into (clips·crops) views. */
@@ -154,6 +177,10 @@ function checkInput(input: unknown, name: string): void {
   if (Buffer.isBuffer(input) && input.length > 0) return;
   if (Array.isArray(input) && input.length > 0 && input.every(isRawFrame)) return;
   throw invalidArg(name, 'a video path, a Buffer with a video file, or a non-empty array of { data, width, height } frames', input);
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function concat(parts: Float32Array[]): Float32Array {

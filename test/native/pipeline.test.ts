@@ -124,6 +124,12 @@ describe('pipeline("video-classification")', () => {
     same(results[1], await classifier(shortVideo, { topK: 2, onWarning: () => undefined }));
   });
 
+  it('concurrent calls on one classifier queue for the model instead of failing as busy', async () => {
+    const [a, b, c] = await Promise.all([classifier(video), classifier(video, { crops: 3 }), classifier(fs.readFileSync(video))]);
+    expect(a.map((p) => p.label)).toEqual(c.map((p) => p.label));
+    expect(b).toHaveLength(5);
+  });
+
   it('classifies a video shorter than the window by repeating frames, and says so', async () => {
     const warnings: string[] = [];
     const predictions = await classifier(shortVideo, { sampling: 'hf', onWarning: (m) => warnings.push(m) });
