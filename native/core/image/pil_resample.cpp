@@ -51,7 +51,29 @@ void horizontalPass(const ImageView& src, int rowOffset, int rows, const Resampl
   }
 }
 
+// Rows of packed RGB: accumulate whole rows tap by tap (contiguous, vectorisable); integer sums
+// are exact, so the order of the taps does not change the result.
+void verticalPassPacked(const ImageView& src, const ResampleAxis& axis, int outHeight, uint8_t* dst) {
+  const int rowBytes = src.width * 3;
+  std::vector<int32_t> acc(rowBytes);
+  for (int y = 0; y < outHeight; ++y) {
+    const int32_t* k = &axis.weights[static_cast<size_t>(y) * axis.taps];
+    std::fill(acc.begin(), acc.end(), kHalf);
+    for (int t = 0; t < axis.count[y]; ++t) {
+      const uint8_t* row = src.data + static_cast<int64_t>(axis.first[y] + t) * src.rowStride;
+      const int32_t w = k[t];
+      for (int i = 0; i < rowBytes; ++i) acc[i] += row[i] * w;
+    }
+    uint8_t* out = dst + static_cast<int64_t>(y) * rowBytes;
+    for (int i = 0; i < rowBytes; ++i) out[i] = clampToByte(acc[i]);
+  }
+}
+
 void verticalPass(const ImageView& src, const ResampleAxis& axis, int outHeight, uint8_t* dst) {
+  if (src.channels == 3) {
+    verticalPassPacked(src, axis, outHeight, dst);
+    return;
+  }
   const int rowBytes = src.width * 3;
   for (int y = 0; y < outHeight; ++y) {
     const int32_t* k = &axis.weights[static_cast<size_t>(y) * axis.taps];

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/errors.h"
@@ -41,19 +42,33 @@ std::array<std::array<float, 256>, 3> valueTables(const ProcessOptions& o) {
   return tables;
 }
 
-// One crop of one RGB frame (packed HWC) into planar (3, ch, cw) output; zero outside the frame.
+// One crop of one RGB frame (packed HWC) into planar (3, ch, cw) output; zero outside the frame
+// (HF pads with 0 before rescaling, so padding takes the table's value for 0).
 void cropToPlanes(const uint8_t* rgb, int height, int width, const CropBox& box, const ProcessOptions& o,
                   const std::array<std::array<float, 256>, 3>& tables, float* out) {
   const int64_t plane = static_cast<int64_t>(o.cropHeight) * o.cropWidth;
-  const float zero[3] = {tables[0][0], tables[1][0], tables[2][0]};  // HF pads with 0 before rescale
+  const float* t0 = tables[0].data();
+  const float* t1 = tables[1].data();
+  const float* t2 = tables[2].data();
+  // Columns [x0, x1) of the crop lie inside the frame; the same for every row.
+  const int x0 = std::clamp(-box.left, 0, o.cropWidth);
+  const int x1 = std::clamp(width - box.left, x0, o.cropWidth);
   for (int y = 0; y < o.cropHeight; ++y) {
+    float* r = out + static_cast<int64_t>(y) * o.cropWidth;
+    float* g = r + plane;
+    float* b = g + plane;
     const int sy = y + box.top;
-    for (int x = 0; x < o.cropWidth; ++x) {
-      const int sx = x + box.left;
-      const bool inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
-      const uint8_t* px = inside ? rgb + (static_cast<int64_t>(sy) * width + sx) * 3 : nullptr;
-      for (int c = 0; c < 3; ++c) out[c * plane + static_cast<int64_t>(y) * o.cropWidth + x] = inside ? tables[c][px[c]] : zero[c];
+    const bool rowInside = sy >= 0 && sy < height;
+    const int begin = rowInside ? x0 : o.cropWidth;
+    const int end = rowInside ? x1 : o.cropWidth;
+    for (int x = 0; x < begin; ++x) r[x] = t0[0], g[x] = t1[0], b[x] = t2[0];
+    const uint8_t* px = rowInside ? rgb + (static_cast<int64_t>(sy) * width + begin + box.left) * 3 : rgb;
+    for (int x = begin; x < end; ++x, px += 3) {
+      r[x] = t0[px[0]];
+      g[x] = t1[px[1]];
+      b[x] = t2[px[2]];
     }
+    for (int x = end; x < o.cropWidth; ++x) r[x] = t0[0], g[x] = t1[0], b[x] = t2[0];
   }
 }
 
