@@ -38,8 +38,11 @@ struct ModelState {
 
 // Clears the busy flag when the work finishes (on the worker thread), whatever happens.
 struct BusyRelease {
-  std::shared_ptr<ModelState> state;
+  explicit BusyRelease(std::shared_ptr<ModelState> s) : state(std::move(s)) {}
+  BusyRelease(const BusyRelease&) = delete;
+  BusyRelease& operator=(const BusyRelease&) = delete;
   ~BusyRelease() { state->busy = false; }
+  std::shared_ptr<ModelState> state;
 };
 
 Napi::Object reportToJs(Napi::Env env, const model::LoadReport& report) {
@@ -108,7 +111,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
     bool expected = false;
     if (!state_->busy.compare_exchange_strong(expected, true))
       fail(ErrorCode::Busy, std::string(operation) + ": another operation on this model is in flight");
-    return std::make_shared<BusyRelease>(BusyRelease{state_});
+    return std::make_shared<BusyRelease>(state_);
   }
 
   ModelState& syncState(const char* operation) {
