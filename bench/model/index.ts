@@ -46,6 +46,14 @@ function pythonPeer(options: Required<ModelBenchOptions>): unknown {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
+function safePeer(options: Required<ModelBenchOptions>): unknown {
+  try {
+    return pythonPeer(options);
+  } catch (error) {
+    return { error: String(error).split('\n')[0] };
+  }
+}
+
 export async function runModelBench(options: ModelBenchOptions = {}): Promise<Record<string, unknown>> {
   const o: Required<ModelBenchOptions> = { batches: [1, 2, 4], iterations: 2, modes: ['fp32', 'bf16'], train: true, python: true, ...options };
   const peaks = { fp32: measureMatmulPeak(false), bf16: measureMatmulPeak(true) };
@@ -84,7 +92,7 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Re
     matmulPeakGflops: peaks,
     node: rows,
     nodePeakRssMB: process.resourceUsage().maxRSS / 1024,
-    python: o.python ? pythonPeer(o) : { skipped: 'disabled' },
+    python: o.python ? safePeer(o) : { skipped: 'disabled' },
   };
 }
 

@@ -8,7 +8,8 @@ opts = json.loads(sys.argv[1])
 torch.set_num_threads(opts.get("numThreads") or torch.get_num_threads())
 torch.manual_seed(0)
 config = VideoMAEConfig(num_labels=10, use_mean_pooling=False)
-model = VideoMAEForVideoClassification(config, attn_implementation="sdpa")
+config._attn_implementation = "sdpa"
+model = VideoMAEForVideoClassification(config)
 results = []
 for batch in opts["batches"]:
     x = torch.randn(batch, 16, 3, 224, 224)
