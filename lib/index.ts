@@ -2,3 +2,21 @@
 export { VideomaeError, isVideomaeError, type VideomaeErrorCode } from './errors';
 export { info, type VideomaeInfo } from './info';
 export { toNativeTensor, isNativeTensor, type NativeTensor, type TensorData, type TypedArrayLike } from './native/tensor';
+export {
+  VideoMAEForVideoClassification,
+  readSafetensors,
+  AdamWOptimizer,
+  parseConfig,
+  serializeConfig,
+  loadConfig,
+  defaultConfig,
+  type VideoMAEConfig,
+  type ProblemType,
+  type LoadReport,
+  type ModelInputs,
+  type ForwardOutput,
+  type TrainStepOptions,
+  type AdamWOptions,
+  type Device,
+  type ModelDtype,
+} from './model';
