@@ -20,3 +20,20 @@ export {
   type Device,
   type ModelDtype,
 } from './model';
+export { VideoReader, decodeClip, decodeClips, uniformTemporalSubsample } from './decoder';
+export type {
+  VideoMetadata,
+  VideoSource,
+  OpenOptions as VideoOpenOptions,
+  FrameOptions,
+  OutputSize,
+  Interpolation,
+  FrameLayout,
+  DecodedFrames,
+  DecodedClip,
+  ClipRange,
+  SampleClipRequest,
+  DecodeClipOptions,
+  DecodeClipsOptions,
+  ClipSource,
+} from './decoder';

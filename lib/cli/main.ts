@@ -5,8 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
 import { registerInfoCommand } from './commands/info';
+import { registerProbeCommand } from './commands/probe';
 
-const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerProbeCommand];
 
 export function buildProgram(): Command {
   const program = new Command('videomae')
