@@ -59,7 +59,7 @@ export const MODEL_PRESETS: Record<string, ModelPreset> = {
     preprocessor: preprocessor(112),
   },
   small: {
-    description: '112 px, 8 frames, 4 layers × 128 (≈ 0.9 M parameters): minutes on 2 CPU cores',
+    description: '112 px, 8 frames, 4 layers × 128 (≈ 0.7 M parameters): minutes on 2 CPU cores',
     config: config({ image_size: 112, num_frames: 8, hidden_size: 128, num_hidden_layers: 4, num_attention_heads: 4, intermediate_size: 256 }),
     preprocessor: preprocessor(112),
   },
