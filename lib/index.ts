@@ -2,7 +2,55 @@
 export { VideomaeError, isVideomaeError, type VideomaeErrorCode } from './errors';
 export { info, type VideomaeInfo } from './info';
 export { toNativeTensor, isNativeTensor, type NativeTensor, type TensorData, type TypedArrayLike } from './native/tensor';
-export * from './train';
+export {
+  VideoMAEForVideoClassification,
+  readSafetensors,
+  AdamWOptimizer,
+  parseConfig,
+  serializeConfig,
+  loadConfig,
+  defaultConfig,
+  type VideoMAEConfig,
+  type ProblemType,
+  type LoadReport,
+  type ModelInputs,
+  type ForwardOutput,
+  type TrainStepOptions,
+  type AdamWOptions,
+  type Device,
+  type ModelDtype,
+} from './model';
+export {
+  Trainer,
+  resolveTrainingArguments,
+  trainingArgumentsToJson,
+  trainingArgumentsFromJson,
+  LrScheduler,
+  lrLambda,
+  warmupStepsFor,
+  TrainerState,
+  DefaultFlowCallback,
+  EarlyStoppingCallback,
+  ProgressCallback,
+  JsonLinesCallback,
+  latestCheckpoint,
+  listCheckpoints,
+  MODEL_PRESETS,
+  presetConfig,
+  type TrainerOptions,
+  type TrainOutput,
+  type PredictionOutput,
+  type LoaderFactory,
+  type TrainingArguments,
+  type TrainingArgumentsInput,
+  type TrainerCallback,
+  type TrainerControl,
+  type TrainableModel,
+  type BatchSource,
+  type EvalPrediction,
+  type ComputeMetrics,
+  type LrSchedulerType,
+  type ModelPreset,
+} from './train';
 export * from './metrics';
 export { renderTrainingReport, writeTrainingReport, REPORT_FILE, type ReportInput } from './report/html';
-export { MODEL_PRESETS, presetConfig, type ModelPreset } from './train/model-presets';

@@ -7,3 +7,4 @@ export * from './progress';
 export * from './checkpoint';
 export { Trainer, classNamesOf, type TrainerOptions, type TrainOutput, type PredictionOutput, type LoaderFactory } from './trainer';
 export { exitCodeFor } from './signals';
+export { MODEL_PRESETS, presetConfig, type ModelPreset } from './model-presets';

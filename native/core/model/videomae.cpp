@@ -1,0 +1,244 @@
+#include "core/model/videomae.h"
+
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+
+#include "core/errors.h"
+#include "core/model/autocast_guard.h"
+#include "core/model/checkpointing.h"
+#include "core/model/loss.h"
+
+namespace videomae::model {
+
+at::Tensor sinusoidTable(int64_t n, int64_t d) {
+  auto f64 = at::TensorOptions().dtype(at::kDouble);
+  at::Tensor position = at::arange(n, f64).unsqueeze(1);
+  at::Tensor pairIndex = at::floor_divide(at::arange(d, f64), 2);
+  at::Tensor denominator = at::pow(10000.0, pairIndex * 2.0 / static_cast<double>(d));
+  at::Tensor angle = position / denominator;
+  at::Tensor table = at::empty({n, d}, f64);
+  using at::indexing::None;
+  using at::indexing::Slice;
+  table.index_put_({Slice(), Slice(0, None, 2)}, at::sin(angle.index({Slice(), Slice(0, None, 2)})));
+  table.index_put_({Slice(), Slice(1, None, 2)}, at::cos(angle.index({Slice(), Slice(1, None, 2)})));
+  return table.to(at::kFloat).unsqueeze(0);
+}
+
+VideoMAEModel::VideoMAEModel(ModelConfig config, at::ScalarType dtype, c10::Device device)
+    : config_(std::move(config)), dtype_(dtype), device_(device) {
+  config_.validate();
+  if (dtype_ != at::kFloat && dtype_ != at::kBFloat16 && dtype_ != at::kHalf)
+    fail(ErrorCode::InvalidArg, "model dtype must be float32, bfloat16 or float16");
+  build();
+}
+
+size_t VideoMAEModel::add(const std::string& name, std::vector<int64_t> shape, ParamKind kind) {
+  at::Tensor t = at::zeros(shape, at::TensorOptions().dtype(dtype_).device(device_));
+  t.set_requires_grad(true);
+  index_[name] = names_.size();
+  names_.push_back(name);
+  tensors_.push_back(std::move(t));
+  kinds_.push_back(kind);
+  return names_.size() - 1;
+}
+
+void VideoMAEModel::build() {
+  const ModelConfig& c = config_;
+  const int64_t d = c.hiddenSize, i = c.intermediateSize;
+  const std::string emb = "videomae.embeddings.patch_embeddings.projection.";
+  projW_ = add(emb + "weight", {d, c.numChannels, c.tubeletSize, c.patchHeight, c.patchWidth}, ParamKind::LinearWeight);
+  projB_ = add(emb + "bias", {d}, ParamKind::Bias);
+  for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
+    const std::string p = "videomae.encoder.layer." + std::to_string(l) + ".";
+    LayerParams lp{};
+    lp.queryW = add(p + "attention.attention.query.weight", {d, d}, ParamKind::LinearWeight);
+    lp.keyW = add(p + "attention.attention.key.weight", {d, d}, ParamKind::LinearWeight);
+    lp.valueW = add(p + "attention.attention.value.weight", {d, d}, ParamKind::LinearWeight);
+    if (c.qkvBias) {
+      lp.qBias = add(p + "attention.attention.q_bias", {d}, ParamKind::QvBias);
+      lp.vBias = add(p + "attention.attention.v_bias", {d}, ParamKind::QvBias);
+    } else {
+      lp.qBias = lp.vBias = SIZE_MAX;
+    }
+    lp.attnOutW = add(p + "attention.output.dense.weight", {d, d}, ParamKind::LinearWeight);
+    lp.attnOutB = add(p + "attention.output.dense.bias", {d}, ParamKind::Bias);
+    lp.interW = add(p + "intermediate.dense.weight", {i, d}, ParamKind::LinearWeight);
+    lp.interB = add(p + "intermediate.dense.bias", {i}, ParamKind::Bias);
+    lp.outW = add(p + "output.dense.weight", {d, i}, ParamKind::LinearWeight);
+    lp.outB = add(p + "output.dense.bias", {d}, ParamKind::Bias);
+    lp.lnBeforeW = add(p + "layernorm_before.weight", {d}, ParamKind::NormWeight);
+    lp.lnBeforeB = add(p + "layernorm_before.bias", {d}, ParamKind::NormBias);
+    lp.lnAfterW = add(p + "layernorm_after.weight", {d}, ParamKind::NormWeight);
+    lp.lnAfterB = add(p + "layernorm_after.bias", {d}, ParamKind::NormBias);
+    layers_.push_back(lp);
+  }
+  const std::string norm = c.useMeanPooling ? "fc_norm." : "videomae.layernorm.";
+  finalNormW_ = add(norm + "weight", {d}, ParamKind::NormWeight);
+  finalNormB_ = add(norm + "bias", {d}, ParamKind::NormBias);
+  if (c.numLabels > 0) {
+    classW_ = add("classifier.weight", {c.numLabels, d}, ParamKind::LinearWeight);
+    classB_ = add("classifier.bias", {c.numLabels}, ParamKind::Bias);
+  } else {
+    classW_ = classB_ = SIZE_MAX;
+  }
+  positionTable_ = sinusoidTable(c.numPatches(), d).to(device_);
+}
+
+void VideoMAEModel::initialize(uint64_t seed, const std::function<bool(size_t)>& select) {
+  at::NoGradGuard noGrad;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    if (select && !select(i)) continue;
+    at::Tensor& t = tensors_[i];
+    switch (kinds_[i]) {
+      case ParamKind::LinearWeight: {
+        at::Tensor cpu = at::empty(t.sizes(), at::kFloat);
+        cpu.normal_(0.0, config_.initializerRange, generator);
+        t.copy_(cpu);
+        break;
+      }
+      case ParamKind::NormWeight: t.fill_(1.0); break;
+      default: t.zero_(); break;
+    }
+  }
+}
+
+std::optional<size_t> VideoMAEModel::indexOf(const std::string& name) const {
+  auto it = index_.find(name);
+  if (it != index_.end()) return it->second;
+  static const std::pair<std::string, std::string> aliases[] = {{"attention.attention.query.bias", "attention.attention.q_bias"},
+                                                                {"attention.attention.value.bias", "attention.attention.v_bias"}};
+  for (const auto& [from, to] : aliases) {
+    if (name.size() > from.size() && name.compare(name.size() - from.size(), from.size(), from) == 0) {
+      auto alias = index_.find(name.substr(0, name.size() - from.size()) + to);
+      if (alias != index_.end()) return alias->second;
+    }
+  }
+  return std::nullopt;
+}
+
+int64_t VideoMAEModel::numParameters() const {
+  int64_t total = 0;
+  for (const at::Tensor& t : tensors_) total += t.numel();
+  return total;
+}
+
+void VideoMAEModel::to(c10::Device device) {
+  if (device == device_) return;
+  at::NoGradGuard noGrad;
+  for (at::Tensor& t : tensors_) {
+    at::Tensor moved = t.detach().to(device);
+    moved.set_requires_grad(true);
+    t = moved;
+  }
+  positionTable_ = positionTable_.to(device);
+  device_ = device;
+}
+
+at::Tensor VideoMAEModel::checkInput(const at::Tensor& pixelValues) const {
+  const ModelConfig& c = config_;
+  if (pixelValues.dim() != 5)
+    fail(ErrorCode::InvalidArg, "pixelValues must have 5 dimensions (batch, frames, channels, height, width), got " +
+                                    std::to_string(pixelValues.dim()));
+  auto s = pixelValues.sizes();
+  if (s[0] < 1 || s[1] != c.numFrames || s[2] != c.numChannels || s[3] != c.imageHeight || s[4] != c.imageWidth)
+    fail(ErrorCode::InvalidArg, "pixelValues shape [" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " + std::to_string(s[2]) +
+                                    ", " + std::to_string(s[3]) + ", " + std::to_string(s[4]) + "] does not match the model: expected [B, " +
+                                    std::to_string(c.numFrames) + ", " + std::to_string(c.numChannels) + ", " + std::to_string(c.imageHeight) +
+                                    ", " + std::to_string(c.imageWidth) + "]");
+  if (!at::isFloatingType(pixelValues.scalar_type()))
+    fail(ErrorCode::InvalidArg, std::string("pixelValues must be a floating-point tensor, got ") + c10::toString(pixelValues.scalar_type()));
+  at::Tensor x = pixelValues.to(device_);
+  if (!at::isfinite(x).all().item<bool>()) fail(ErrorCode::Model, "pixelValues contains NaN or infinite values");
+  return x;
+}
+
+// Conv3d with kernel = stride = (t, ph, pw) is a GEMM over non-overlapping tubelets: unfold the
+// (B,T,C,H,W) input to (B·N, C·t·ph·pw) in the kernel's (c, dt, dy, dx) order, tokens (t', h', w').
+at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
+  const ModelConfig& c = config_;
+  const int64_t b = pixels.size(0), t = c.tubeletSize, ph = c.patchHeight, pw = c.patchWidth;
+  const int64_t nt = c.numFrames / t, nh = c.imageHeight / ph, nw = c.imageWidth / pw;
+  at::Tensor patches = pixels.reshape({b, nt, t, c.numChannels, nh, ph, nw, pw})
+                           .permute({0, 1, 4, 6, 3, 2, 5, 7})
+                           .reshape({b * nt * nh * nw, c.numChannels * t * ph * pw});
+  at::Tensor weight = tensors_[projW_].reshape({c.hiddenSize, -1});
+  at::Tensor embedded = at::addmm(tensors_[projB_], patches, weight.t()).view({b, nt * nh * nw, c.hiddenSize});
+  return embedded + positionTable_.to(embedded.scalar_type());
+}
+
+at::Tensor VideoMAEModel::attention(const LayerParams& p, const at::Tensor& normed) {
+  const ModelConfig& c = config_;
+  const int64_t b = normed.size(0), n = normed.size(1), d = c.hiddenSize, heads = c.numAttentionHeads;
+  at::Tensor weight = at::cat({tensors_[p.queryW], tensors_[p.keyW], tensors_[p.valueW]}, 0);
+  at::Tensor flat = normed.reshape({b * n, d});
+  at::Tensor qkv;
+  if (c.qkvBias) {
+    const at::Tensor& qb = tensors_[p.qBias];
+    at::Tensor bias = at::cat({qb, at::zeros_like(qb), tensors_[p.vBias]});
+    qkv = at::addmm(bias, flat, weight.t());
+  } else {
+    qkv = at::mm(flat, weight.t());
+  }
+  qkv = qkv.view({b, n, 3, heads, c.headDim()}).permute({2, 0, 3, 1, 4});
+  double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
+  at::Tensor context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt, dropoutP, false,
+                                                        1.0 / std::sqrt(static_cast<double>(c.headDim())));
+  context = context.transpose(1, 2).reshape({b * n, d});
+  at::Tensor out = at::addmm(tensors_[p.attnOutB], context, tensors_[p.attnOutW].t());
+  return dropout(out, c.hiddenDropoutProb).view({b, n, d});
+}
+
+at::Tensor VideoMAEModel::activation(const at::Tensor& x) const {
+  const std::string& act = config_.hiddenAct;
+  if (act == "gelu") return at::gelu(x);
+  if (act == "gelu_new" || act == "gelu_pytorch_tanh") return at::gelu(x, "tanh");
+  if (act == "relu") return at::relu(x);
+  if (act == "silu" || act == "swish") return at::silu(x);
+  return x * at::sigmoid(x * 1.702);  // quick_gelu
+}
+
+at::Tensor VideoMAEModel::dropout(const at::Tensor& x, double p) const {
+  return (training_ && p > 0) ? at::dropout(x, p, true) : x;
+}
+
+at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
+  const LayerParams& p = layers_[layer];
+  const ModelConfig& c = config_;
+  const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize;
+  at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
+  at::Tensor h = hidden + attention(p, normed);
+  at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps).reshape({b * n, d});
+  at::Tensor inter = activation(at::addmm(tensors_[p.interB], normed2, tensors_[p.interW].t()));
+  at::Tensor out = dropout(at::addmm(tensors_[p.outB], inter, tensors_[p.outW].t()), c.hiddenDropoutProb);
+  return h + out.view({b, n, d});
+}
+
+ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options) {
+  const ModelConfig& c = config_;
+  at::Tensor pixels = checkInput(pixelValues);
+  AutocastGuard autocast(device_, options.bf16);
+  if (!options.bf16) pixels = pixels.to(dtype_);
+  at::Tensor hidden = embed(pixels);
+  bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
+  for (size_t l = 0; l < layers_.size(); ++l)
+    hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
+  at::Tensor pooled;
+  if (c.useMeanPooling) {
+    pooled = at::layer_norm(hidden.mean(1), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], 1e-5);
+  } else {
+    hidden = at::layer_norm(hidden, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
+    pooled = hidden.select(1, 0);
+  }
+  ForwardOutput out;
+  at::Tensor logits = c.numLabels > 0 ? at::addmm(tensors_[classB_], pooled, tensors_[classW_].t()) : pooled;
+  out.logits = logits.to(at::kFloat);
+  if (options.wantHidden) out.lastHiddenState = hidden.to(at::kFloat);
+  if (labels.defined()) out.loss = computeLoss(out.logits, labels.to(device_), c, out.problemType);
+  return out;
+}
+
+}  // namespace videomae::model

@@ -1,0 +1,100 @@
+// VideoMAEForVideoClassification in ATen, numerically HF's (reference-semantics.md §2):
+// (B,T,C,H,W) input, Conv3d patch embedding computed as one GEMM over unfolded tubelets, the
+// fixed interleaved sin/cos table (float64 → float32, not a parameter), pre-norm layers with one
+// fused QKV GEMM (bias cat(q_bias, 0, v_bias)) and libtorch's fused SDPA, exact-erf GELU,
+// mean pooling + fc_norm (eps 1e-5) or token 0 after videomae.layernorm (config eps).
+//
+// Parameters are autograd leaves named exactly as in HF checkpoint files (q_bias/v_bias).
+// Not thread-safe: the binding runs one operation at a time per model.
+#pragma once
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model/config.h"
+
+namespace videomae::model {
+
+struct LayerParams {
+  size_t lnBeforeW, lnBeforeB, queryW, keyW, valueW, qBias, vBias, attnOutW, attnOutB;
+  size_t lnAfterW, lnAfterB, interW, interB, outW, outB;
+};
+
+enum class ParamKind { LinearWeight, Bias, NormWeight, NormBias, QvBias };
+
+struct ForwardOptions {
+  bool wantHidden = false;
+  bool bf16 = false;  // autocast to bfloat16 (CPU or CUDA)
+};
+
+struct ForwardOutput {
+  at::Tensor logits;           // float32
+  at::Tensor loss;             // undefined without labels
+  at::Tensor lastHiddenState;  // when wantHidden
+  std::string problemType;     // resolved with the labels (HF stores it in the config)
+};
+
+class VideoMAEModel {
+ public:
+  VideoMAEModel(ModelConfig config, at::ScalarType dtype, c10::Device device);
+
+  const ModelConfig& config() const { return config_; }
+  at::ScalarType dtype() const { return dtype_; }
+  c10::Device device() const { return device_; }
+
+  // HF's init (Linear/Conv3d weight ~ N(0, initializer_range), biases 0, LayerNorm 1/0),
+  // drawn from a generator seeded with `seed`, for the parameters `select` accepts (all if empty).
+  void initialize(uint64_t seed, const std::function<bool(size_t)>& select = {});
+
+  size_t numParams() const { return tensors_.size(); }
+  const std::string& name(size_t i) const { return names_[i]; }
+  at::Tensor& param(size_t i) { return tensors_[i]; }
+  ParamKind kind(size_t i) const { return kinds_[i]; }
+  // Accepts checkpoint names and the 5.x in-memory aliases (query.bias / value.bias).
+  std::optional<size_t> indexOf(const std::string& name) const;
+  int64_t numParameters() const;
+
+  void setTraining(bool training) { training_ = training; }
+  bool training() const { return training_; }
+  void setGradientCheckpointing(bool on) { checkpointing_ = on; }
+  bool gradientCheckpointing() const { return checkpointing_; }
+  void to(c10::Device device);
+
+  // Grad mode is the caller's (inference for forward, enabled for training).
+  ForwardOutput forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options);
+
+  // One encoder layer (public for gradient checkpointing).
+  at::Tensor layerForward(size_t layer, const at::Tensor& hidden);
+
+ private:
+  size_t add(const std::string& name, std::vector<int64_t> shape, ParamKind kind);
+  void build();
+  at::Tensor checkInput(const at::Tensor& pixelValues) const;
+  at::Tensor embed(const at::Tensor& pixels);
+  at::Tensor attention(const LayerParams& p, const at::Tensor& normed);
+  at::Tensor activation(const at::Tensor& x) const;
+  at::Tensor dropout(const at::Tensor& x, double p) const;
+
+  ModelConfig config_;
+  at::ScalarType dtype_;
+  c10::Device device_;
+  bool training_ = false;
+  bool checkpointing_ = false;
+  std::vector<std::string> names_;
+  std::vector<at::Tensor> tensors_;
+  std::vector<ParamKind> kinds_;
+  std::unordered_map<std::string, size_t> index_;
+  size_t projW_ = 0, projB_ = 0, finalNormW_ = 0, finalNormB_ = 0, classW_ = 0, classB_ = 0;
+  std::vector<LayerParams> layers_;
+  at::Tensor positionTable_;  // (1, N, D) float32 on device_
+};
+
+// (1, n, d) float32: the interleaved sinusoid table, computed in float64 then rounded.
+at::Tensor sinusoidTable(int64_t n, int64_t d);
+
+}  // namespace videomae::model

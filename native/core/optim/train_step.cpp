@@ -1,0 +1,50 @@
+#include "core/optim/train_step.h"
+
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+
+#include "core/errors.h"
+
+namespace videomae::optim {
+
+TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale, bool bf16) {
+  if (!labels.defined()) fail(ErrorCode::InvalidArg, "labels are required for a training step");
+  if (!(lossScale > 0)) fail(ErrorCode::InvalidArg, "lossScale must be > 0");
+  at::AutoGradMode enableGrad(true);
+  model::ForwardOptions options;
+  options.bf16 = bf16;
+  model::ForwardOutput out = model.forward(pixels, labels, options);
+  at::Tensor loss = out.loss;
+  (lossScale == 1.0 ? loss : loss * lossScale).backward();
+  TrainStepResult result;
+  result.loss = loss.item<double>();
+  result.problemType = out.problemType;
+  result.logits = out.logits.detach();
+  return result;
+}
+
+TrainStepResult trainStep(model::VideoMAEModel& model, AdamW& optimizer, const at::Tensor& pixels, const at::Tensor& labels,
+                          const TrainStepOptions& options) {
+  bool wasTraining = model.training();
+  model.setTraining(true);
+  TrainStepResult result;
+  try {
+    result = forwardBackward(model, pixels, labels, options.lossScale, options.bf16);
+  } catch (...) {
+    model.setTraining(wasTraining);
+    throw;
+  }
+  model.setTraining(wasTraining);
+  if (!options.step) return result;
+  if (options.maxGradNorm > 0) result.gradNorm = clipGradNorm(model, options.maxGradNorm);
+  optimizer.step(options.lr);
+  zeroGrad(model);
+  return result;
+}
+
+void zeroGrad(model::VideoMAEModel& model) {
+  for (size_t i = 0; i < model.numParams(); ++i)
+    if (model.param(i).grad().defined()) model.param(i).mutable_grad() = at::Tensor();
+}
+
+}  // namespace videomae::optim

@@ -1,0 +1,56 @@
+#include "core/weights/torch_bin.h"
+
+#include <ATen/ATen.h>
+#include <caffe2/serialize/inline_container.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "core/errors.h"
+#include "core/weights/restricted_unpickler.h"
+
+namespace videomae::weights {
+
+namespace {
+
+std::string recordText(caffe2::serialize::PyTorchStreamReader& reader, const std::string& name) {
+  auto [data, size] = reader.getRecord(name);
+  return std::string(static_cast<const char*>(data.get()), size);
+}
+
+bool isZip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorCode::Io, "cannot open " + path);
+  char magic[4] = {};
+  in.read(magic, 4);
+  return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
+}  // namespace
+
+NamedTensors readTorchBin(const std::string& path) {
+  if (!isZip(path))
+    fail(ErrorCode::Checkpoint, path + ": not a torch.save zip archive (the legacy pre-1.6 format and other files are not supported)");
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    if (reader.hasRecord("byteorder") && recordText(reader, "byteorder") != "little")
+      fail(ErrorCode::Checkpoint, path + ": big-endian checkpoints are not supported");
+    if (!reader.hasRecord("data.pkl")) fail(ErrorCode::Checkpoint, path + ": the archive has no data.pkl (not a torch.save file)");
+    std::string pickle = recordText(reader, "data.pkl");
+    StorageLoader load = [&](const std::string& key, at::ScalarType dtype, int64_t numel) {
+      std::string record = "data/" + key;
+      if (key.find('/') != std::string::npos || !reader.hasRecord(record)) fail(ErrorCode::Checkpoint, path + ": missing storage " + record);
+      auto [data, size] = reader.getRecord(record);
+      uint64_t needed = static_cast<uint64_t>(numel) * c10::elementSize(dtype);
+      if (numel < 0 || size < needed) fail(ErrorCode::Checkpoint, path + ": storage " + record + " is shorter than declared");
+      at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
+      if (needed > 0) std::memcpy(t.data_ptr(), data.get(), needed);
+      return t;
+    };
+    return unpickleStateDict(pickle, load, path);
+  } catch (const c10::Error& error) {
+    fail(ErrorCode::Checkpoint, path + ": cannot read the archive (" + std::string(error.what_without_backtrace()).substr(0, 300) + ")");
+  }
+}
+
+}  // namespace videomae::weights

@@ -1,0 +1,14 @@
+// pytorch_model.bin (torch.save zip format) through libtorch's own restricted unpickler: it
+// knows only tensor-rebuild and container globals, so a .bin can never run arbitrary code.
+// Anything that is not a {name: tensor} dict (optionally nested under "state_dict"/"model")
+// is ErrorCode::Checkpoint; the legacy non-zip format is reported as such.
+#pragma once
+#include <string>
+
+#include "core/weights/named_tensors.h"
+
+namespace videomae::weights {
+
+NamedTensors readTorchBin(const std::string& path);
+
+}  // namespace videomae::weights
