@@ -5,8 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
 import { registerInfoCommand } from './commands/info';
+import { registerSynthCommand } from './commands/synth';
 
-const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerSynthCommand];
 
 export function buildProgram(): Command {
   const program = new Command('videomae')
