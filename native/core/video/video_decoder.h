@@ -18,7 +18,7 @@ namespace videomae::video {
 
 struct VideoMetadata {
   int width = 0, height = 0;  // coded size (before rotation)
-  int rotation = 0;           // display-matrix angle in degrees, normalised to 0/90/180/270
+  int rotation = 0;           // display-matrix angle (counter-clockwise degrees, as ffprobe shows), 0/90/180/270
   double fps = 0;
   int64_t numFrames = 0;      // exact (from the packet index)
   double durationSeconds = 0;
@@ -77,6 +77,9 @@ class VideoDecoder {
   // pytorchvideo's clip rule (reference-semantics §8.3): frames with
   // ceil(start/tb) <= pts - startPts < ceil(end/tb), as presentation-order indices.
   std::vector<int64_t> clipIndices(double start, double end);
+  // The same with end = start + duration summed exactly (pytorchvideo adds Fractions, so its end
+  // need not be a double).
+  std::vector<int64_t> clipIndicesFromDuration(double start, double duration);
 
   // Presentation-order index of the frame displayed at `seconds` (its [pts, next pts) interval
   // holds the time; the last frame lasts one frame duration). -1 when outside the video.
