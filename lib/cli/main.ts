@@ -6,9 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
 import { registerEvaluateCommand } from './commands/evaluate';
 import { registerInfoCommand } from './commands/info';
+import { registerSynthCommand } from './commands/synth';
 import { registerTrainCommand } from './commands/train';
 
-const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerTrainCommand, registerEvaluateCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerSynthCommand, registerTrainCommand, registerEvaluateCommand];
 
 export function buildProgram(): Command {
   const program = new Command('videomae')

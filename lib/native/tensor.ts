@@ -24,7 +24,6 @@ export interface NativeTensor {
 
 interface TensorBinding {
   NativeTensor: new (tensor?: TensorData<TypedArrayLike>) => NativeTensor;
-  allocateTestTensor(shape: number[]): NativeTensor;
 }
 
 /** Copies JS data into a new native tensor. */
@@ -36,9 +35,4 @@ export function toNativeTensor(tensor: TensorData<TypedArrayLike>): NativeTensor
 export function isNativeTensor(value: unknown): value is NativeTensor {
   if (typeof value !== 'object' || value === null) return false;
   return value instanceof nativeAs<TensorBinding>().NativeTensor;
-}
-
-/** Test hook: a native float tensor 0, 1, 2, ... of the given shape. */
-export function allocateTestTensor(shape: number[]): NativeTensor {
-  return nativeAs<TensorBinding>().allocateTestTensor(shape);
 }

@@ -97,18 +97,8 @@ Napi::Value NativeTensor::disposed(const Napi::CallbackInfo& info) { return Napi
 
 namespace {
 
-// Test hooks for the ownership/GC test: allocate a native tensor, and count live storage.
-Napi::Value allocateTestTensor(const Napi::CallbackInfo& info) {
-  return bindings::guarded(info.Env(), "allocateTestTensor", [&] {
-    std::vector<int64_t> shape = shapeFromJs(info[0], "allocateTestTensor");
-    at::Tensor t = at::arange(c10::multiply_integers(shape), at::kFloat).reshape(shape);
-    return NativeTensor::wrap(info.Env(), t);
-  });
-}
-
 void initTensorModule(Napi::Env env, Napi::Object exports) {
   NativeTensor::define(env, exports);
-  exports.Set("allocateTestTensor", Napi::Function::New(env, allocateTestTensor, "allocateTestTensor"));
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+#include "core/video/frame_converter.h"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
+#include <cstring>
+
+namespace videomae::video {
+
+namespace {
+
+int swsFlags(Interpolation interpolation) {
+  // Plain filter flags (no ACCURATE_RND): the same fast unscaled paths the ffmpeg CLI uses.
+  switch (interpolation) {
+    case Interpolation::Nearest: return SWS_POINT;
+    case Interpolation::Bicubic: return SWS_BICUBIC;
+    case Interpolation::Area: return SWS_AREA;
+    case Interpolation::Bilinear: break;
+  }
+  return SWS_BILINEAR;
+}
+
+bool isFullRange(const AVFrame* frame) {
+  if (frame->color_range == AVCOL_RANGE_JPEG) return true;
+  switch (frame->format) {
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUVJ444P:
+    case AV_PIX_FMT_YUVJ440P:
+    case AV_PIX_FMT_YUVJ411P: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void FrameConverter::configure(const AVFrame* frame, int dstWidth, int dstHeight, Interpolation interpolation) {
+  SwsContext* context = sws_getCachedContext(sws_.release(), frame->width, frame->height,
+                                             static_cast<AVPixelFormat>(frame->format), dstWidth, dstHeight,
+                                             AV_PIX_FMT_RGB24, swsFlags(interpolation), nullptr, nullptr, nullptr);
+  sws_.reset(context);
+  if (context == nullptr) {
+    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+    fail(ErrorCode::Unsupported, std::string("cannot convert pixel format ") + (name ? name : "unknown") + " to RGB");
+  }
+  const int colorspace = frame->colorspace;
+  const int range = isFullRange(frame) ? 1 : 0;
+  if (context == configured_ && colorspace == colorspace_ && range == range_) return;
+  // Unspecified (and unknown) matrices fall back to BT.601 inside sws_getCoefficients, which is
+  // what the ffmpeg CLI's scale filter does too.
+  const int* coefficients = sws_getCoefficients(colorspace);
+  int* invTable = nullptr;
+  int* table = nullptr;
+  int srcRange = 0, dstRange = 0, brightness = 0, contrast = 0, saturation = 0;
+  if (sws_getColorspaceDetails(context, &invTable, &srcRange, &table, &dstRange, &brightness, &contrast, &saturation) >= 0) {
+    // YUV input: set the source matrix and range; RGB output is full range.
+    sws_setColorspaceDetails(context, coefficients, range, table, 1, brightness, contrast, saturation);
+  }
+  configured_ = context;
+  colorspace_ = colorspace;
+  range_ = range;
+}
+
+void FrameConverter::convert(const AVFrame* frame, int height, int width, int rotation, Interpolation interpolation,
+                             uint8_t* out) {
+  const bool swap = rotation == 90 || rotation == 270;
+  const int dstWidth = swap ? height : width;
+  const int dstHeight = swap ? width : height;
+  configure(frame, dstWidth, dstHeight, interpolation);
+  uint8_t* target = out;
+  if (rotation != 0) {
+    scratch_.resize(static_cast<size_t>(dstWidth) * dstHeight * 3);
+    target = scratch_.data();
+  }
+  uint8_t* planes[4] = {target, nullptr, nullptr, nullptr};
+  int strides[4] = {dstWidth * 3, 0, 0, 0};
+  int rows = sws_scale(sws_.get(), frame->data, frame->linesize, 0, frame->height, planes, strides);
+  if (rows != dstHeight) fail(ErrorCode::Decode, "swscale produced " + std::to_string(rows) + " rows instead of " + std::to_string(dstHeight));
+  if (rotation != 0) rotateRgb(target, dstHeight, dstWidth, rotation, out);
+}
+
+void rotateRgb(const uint8_t* in, int h, int w, int rotation, uint8_t* out) {
+  if (rotation == 180) {
+    for (int r = 0; r < h; ++r) {
+      const uint8_t* src = in + (static_cast<size_t>(h - 1 - r) * w) * 3;
+      uint8_t* dst = out + static_cast<size_t>(r) * w * 3;
+      for (int c = 0; c < w; ++c) std::memcpy(dst + c * 3, src + (w - 1 - c) * 3, 3);
+    }
+    return;
+  }
+  // 90° clockwise: out is (w, h), out[r][c] = in[h-1-c][r]; 270°: out[r][c] = in[c][w-1-r].
+  const int outH = w, outW = h;
+  for (int r = 0; r < outH; ++r) {
+    uint8_t* dst = out + static_cast<size_t>(r) * outW * 3;
+    for (int c = 0; c < outW; ++c) {
+      const int sr = rotation == 90 ? h - 1 - c : c;
+      const int sc = rotation == 90 ? r : w - 1 - r;
+      std::memcpy(dst + c * 3, in + (static_cast<size_t>(sr) * w + sc) * 3, 3);
+    }
+  }
+}
+
+}  // namespace videomae::video
