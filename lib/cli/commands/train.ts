@@ -12,7 +12,7 @@ import { EarlyStoppingCallback } from '../../train/callbacks';
 import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
 import type { BatchSource } from '../../train/interfaces';
 import { MODEL_PRESETS, presetConfig } from '../../train/model-presets';
-import { createVideoLoader, loadFolderSplit, loadPretrained, modelFromConfig, type LabelledDataset, type LoadedModel } from '../../train/runtime';
+import { createVideoLoader, loadFolderSplit, loadPretrained, modelFromConfig, type LabelledDataset, type TrainableVideoMAE } from '../../train/runtime';
 import { exitCodeFor } from '../../train/signals';
 import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
@@ -47,9 +47,9 @@ function splitExists(root: string, split: string): boolean {
   return fs.existsSync(path.join(root, split)) && fs.statSync(path.join(root, split)).isDirectory();
 }
 
-async function buildModel(options: TrainCliOptions, labels: string[], args: Partial<TrainingArgumentsInput>): Promise<{ model: LoadedModel; preprocessor: Record<string, unknown> }> {
+async function buildModel(options: TrainCliOptions, labels: string[], args: Partial<TrainingArgumentsInput>): Promise<{ model: TrainableVideoMAE; preprocessor: Record<string, unknown> }> {
   const device = args.device ?? 'cpu';
-  const dtype = args.bf16 ? 'bfloat16' : 'float32';
+  const dtype = args.bf16 ? ('bfloat16' as const) : ('float32' as const);
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
   if (options.model) {
     const model = await loadPretrained(options.model, { device, dtype, id2label, numLabels: labels.length, ignoreMismatchedSizes: true });
