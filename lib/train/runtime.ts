@@ -124,6 +124,8 @@ export interface LoaderOptions {
   dropLast: boolean;
   numFrames: number;
   preprocessor: Record<string, unknown>;
+  /** Keep the guide's random horizontal flip in training (default true); off for classes that differ by direction. */
+  flip?: boolean;
 }
 
 /** The loader as the Trainer sees it: NativeTensor batches freed as soon as a step has used them. */
@@ -173,7 +175,9 @@ export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOp
     ...(options.workers > 0 ? { workers: options.workers } : {}),
     clipSampler: options.train ? 'random' : 'uniform',
     numFrames: options.numFrames,
-    transforms: options.train ? trainTransforms(preprocessor, options.numFrames) : guideValTransforms(preprocessor, options.numFrames),
+    transforms: options.train
+      ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')
+      : guideValTransforms(preprocessor, options.numFrames),
   });
   return new LoaderSource(loader, dataset.videos.length);
 }

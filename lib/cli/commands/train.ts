@@ -37,6 +37,7 @@ interface TrainCliOptions extends Record<string, unknown> {
   resume?: string | boolean;
   earlyStopping?: number;
   test?: boolean;
+  flip?: boolean;
 }
 
 function readJsonIfExists(file: string): Record<string, unknown> | undefined {
@@ -71,7 +72,7 @@ export async function runTrain(options: TrainCliOptions): Promise<number> {
   const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
   const numFrames = Number(model.config.num_frames ?? 16);
   const createLoader = (dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
-    createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor });
+    createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.flip !== false });
   const trainer = new Trainer({
     model,
     args: argsInput,
@@ -113,7 +114,8 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption('--output <dir>', 'output folder (checkpoints, final model, report.html)')
     .option('--resume [checkpoint]', 'resume from a checkpoint folder, or from the newest in --output')
     .option('--early-stopping <patience>', 'stop after this many evaluations without improvement', (v) => Number(v))
-    .option('--no-test', 'skip the final evaluation on the test split');
+    .option('--no-test', 'skip the final evaluation on the test split')
+    .option('--no-flip', 'no random horizontal flip in training (classes that differ by direction, e.g. MoveLeft/MoveRight)');
   addTrainingArgumentOptions(command, CLI_DEFAULTS);
   command.action(async (options: TrainCliOptions) => {
     const code = await runTrain(options);
