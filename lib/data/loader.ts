@@ -27,7 +27,7 @@ export interface DataLoaderOptions {
   prefetch?: number;
   /** Native worker threads; default min(2, cores). */
   workers?: number;
-  /** Torch threads per worker; default max(1, floor(cores / workers) − 0) capped at 1 when sharing with a trainer. */
+  /** Torch (OpenMP) threads per worker; default 1, so W workers use about W cores beside the trainer. */
   intraOpThreads?: number;
   clipSampler: ClipSamplerSpec | 'random' | 'uniform';
   transforms: VideoTransform[];
