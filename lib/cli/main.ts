@@ -4,11 +4,21 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
+import { registerEvaluateCommand } from './commands/evaluate';
 import { registerInfoCommand } from './commands/info';
 import { registerPredictCommand } from './commands/predict';
 import { registerProbeCommand } from './commands/probe';
+import { registerSynthCommand } from './commands/synth';
+import { registerTrainCommand } from './commands/train';
 
-const COMMANDS: Array<(program: Command) => void> = [registerInfoCommand, registerProbeCommand, registerPredictCommand];
+const COMMANDS: Array<(program: Command) => void> = [
+  registerInfoCommand,
+  registerProbeCommand,
+  registerSynthCommand,
+  registerTrainCommand,
+  registerEvaluateCommand,
+  registerPredictCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command('videomae')
@@ -24,7 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may set a specific exit status (e.g. 130 after a SIGINT-interrupted training).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const verbose = argv.includes('--verbose');

@@ -37,13 +37,30 @@ export function packageRoot(): string {
   return dir;
 }
 
+interface NodeGypBuild {
+  (dir: string): NativeCore & Record<string, unknown>;
+  resolve(dir: string): string;
+}
+
+function mtimeMs(file: string): number {
+  return fs.statSync(file).mtimeMs;
+}
+
 function loadAddon(): NativeCore & Record<string, unknown> {
   const override = process.env.VIDEOMAE_NATIVE;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (override) return require(path.resolve(override));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeCore & Record<string, unknown>;
-  return nodeGypBuild(packageRoot());
+  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
+  const root = packageRoot();
+  // In a source checkout, a build newer than the prebuild is the one being worked on.
+  const release = path.join(root, 'build', 'Release', 'videomae.node');
+  if (fs.existsSync(release)) {
+    const resolved = nodeGypBuild.resolve(root);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (resolved !== release && mtimeMs(release) > mtimeMs(resolved)) return require(release);
+  }
+  return nodeGypBuild(root);
 }
 
 function explainLoadFailure(error: unknown): VideomaeError {

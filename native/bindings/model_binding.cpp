@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "bindings/addon_data.h"
@@ -38,8 +39,11 @@ struct ModelState {
 
 // Clears the busy flag when the work finishes (on the worker thread), whatever happens.
 struct BusyRelease {
-  std::shared_ptr<ModelState> state;
+  explicit BusyRelease(std::shared_ptr<ModelState> s) : state(std::move(s)) {}
+  BusyRelease(const BusyRelease&) = delete;
+  BusyRelease& operator=(const BusyRelease&) = delete;
   ~BusyRelease() { state->busy = false; }
+  std::shared_ptr<ModelState> state;
 };
 
 Napi::Object reportToJs(Napi::Env env, const model::LoadReport& report) {
@@ -108,7 +112,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
     bool expected = false;
     if (!state_->busy.compare_exchange_strong(expected, true))
       fail(ErrorCode::Busy, std::string(operation) + ": another operation on this model is in flight");
-    return std::make_shared<BusyRelease>(BusyRelease{state_});
+    return std::make_shared<BusyRelease>(state_);
   }
 
   ModelState& syncState(const char* operation) {
@@ -399,7 +403,29 @@ Napi::Value readSafetensorsFile(const Napi::CallbackInfo& info) {
   });
 }
 
+// Bench hook: best-of-`reps` GFLOP/s of an n×n×n matmul in float32 or bfloat16 (the peak the
+// model bench compares against). Synchronous: only the bench calls it.
+Napi::Value benchMatmul(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), "benchMatmul", [&]() -> Napi::Value {
+    int64_t n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int64Value() : 2048;
+    bool bf16 = info.Length() > 1 && info[1].ToBoolean().Value();
+    int reps = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 5;
+    if (n < 1 || n > 16384 || reps < 1) fail(ErrorCode::InvalidArg, "benchMatmul: n in [1, 16384], reps >= 1");
+    c10::InferenceMode inference;
+    at::Tensor a = at::randn({n, n}).to(bf16 ? at::kBFloat16 : at::kFloat), b = at::randn({n, n}).to(a.scalar_type());
+    at::mm(a, b);
+    double best = 1e30;
+    for (int r = 0; r < reps; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      at::mm(a, b);
+      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return Napi::Number::New(info.Env(), 2.0 * n * n * n / best / 1e9);
+  });
+}
+
 void initModelModule(Napi::Env env, Napi::Object exports) {
+  exports.Set("benchMatmul", Napi::Function::New(env, benchMatmul, "benchMatmul"));
   NativeVideoMAE::define(env, exports);
   exports.Set("readSafetensors", Napi::Function::New(env, readSafetensorsFile, "readSafetensors"));
 }

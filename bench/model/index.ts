@@ -1,0 +1,119 @@
+/**
+ * bench/model: videomae-base (16×224×224, random weights) forward and train step (fwd+bwd+AdamW)
+ * in ms per clip, fp32 and bf16 autocast, against Python transformers (sdpa) on the same torch
+ * build in the same run; achieved GFLOP/s against a matmul peak measured here; peak RSS.
+ *   node dist/bench/model/index.js [--batches 1,2,4] [--iterations 2] [--no-train] [--no-python] [--modes fp32,bf16]
+ * Slow (seconds per forward on 2 cores): limit batches/iterations for a quick look.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { VideoMAEForVideoClassification } from '../../lib/model';
+import { nativeAs, packageRoot } from '../../lib/native/binding';
+
+export interface ModelBenchOptions {
+  batches?: number[];
+  iterations?: number;
+  modes?: Array<'fp32' | 'bf16'>;
+  train?: boolean;
+  python?: boolean;
+}
+
+interface Row { what: 'forward' | 'trainStep'; batch: number; mode: string; msPerClip: number; gflops?: number; peakFraction?: number }
+
+/** Forward FLOPs of videomae-base per clip (2·MACs): patch GEMM, 12 layers (QKV, attention, out, MLP), head. */
+export function forwardFlopsPerClip(n = 1568, d = 768, i = 3072, layers = 12, patch = 1536): number {
+  const perLayer = 2 * n * d * 3 * d + 2 * 2 * n * n * d + 2 * n * d * d + 2 * 2 * n * d * i;
+  return 2 * n * patch * d + layers * perLayer;
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** GFLOP/s of a 2048³ matmul through the addon's libtorch (float32 or bfloat16). */
+function measureMatmulPeak(bf16: boolean): number {
+  return nativeAs<{ benchMatmul(n: number, bf16: boolean, reps: number): number }>().benchMatmul(2048, bf16, 5);
+}
+
+function pythonPeer(options: Required<ModelBenchOptions>): unknown {
+  const script = path.join(packageRoot(), 'scripts', 'python-env.sh');
+  const python = process.env.VIDEOMAE_PYTHON ?? (fs.existsSync(script) ? execFileSync('bash', [script], { encoding: 'utf8' }).trim() : null);
+  if (!python) return { skipped: 'no Python reference environment (scripts/python-env.sh)' };
+  const peer = path.join(packageRoot(), 'bench', 'model', 'peer.py');
+  const out = execFileSync(python, [peer, JSON.stringify(options)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function safePeer(options: Required<ModelBenchOptions>): unknown {
+  try {
+    return pythonPeer(options);
+  } catch (error) {
+    return { error: String(error).split('\n')[0] };
+  }
+}
+
+export async function runModelBench(options: ModelBenchOptions = {}): Promise<Record<string, unknown>> {
+  const o: Required<ModelBenchOptions> = { batches: [1, 2, 4], iterations: 2, modes: ['fp32', 'bf16'], train: true, python: true, ...options };
+  const peaks = { fp32: measureMatmulPeak(false), bf16: measureMatmulPeak(true) };
+  const model = await VideoMAEForVideoClassification.fromConfig({ numLabels: 10, useMeanPooling: false }, { seed: 0, device: 'cpu' });
+  model.createOptimizer({ lr: 1e-5 });
+  const rows: Row[] = [];
+  const flops = forwardFlopsPerClip();
+  for (const batch of o.batches) {
+    const data = new Float32Array(batch * 16 * 3 * 224 * 224).map((_, k) => Math.sin(k));
+    const pixelValues = { data, shape: [batch, 16, 3, 224, 224] };
+    const labels = Array.from({ length: batch }, (_, k) => k % 10);
+    for (const mode of o.modes) {
+      const bf16 = mode === 'bf16';
+      model.eval();
+      let best = Infinity;
+      for (let k = 0; k <= o.iterations; k++) {
+        const t = now();
+        await model.forward({ pixelValues }, { bf16 });
+        if (k > 0) best = Math.min(best, now() - t);
+      }
+      const gflops = (flops * batch) / (best / 1000) / 1e9;
+      rows.push({ what: 'forward', batch, mode, msPerClip: best / batch, gflops, peakFraction: gflops / peaks[mode] });
+      if (!o.train) continue;
+      best = Infinity;
+      for (let k = 0; k <= o.iterations; k++) {
+        const t = now();
+        await model.trainStep({ pixelValues, labels }, { lr: 1e-5, bf16 });
+        if (k > 0) best = Math.min(best, now() - t);
+      }
+      rows.push({ what: 'trainStep', batch, mode, msPerClip: best / batch, gflops: (3 * flops * batch) / (best / 1000) / 1e9 });
+    }
+  }
+  model.dispose();
+  return {
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, note: 'shared machine: timings are noisy' },
+    matmulPeakGflops: peaks,
+    node: rows,
+    nodePeakRssMB: process.resourceUsage().maxRSS / 1024,
+    python: o.python ? safePeer(o) : { skipped: 'disabled' },
+  };
+}
+
+function parseArgs(argv: string[]): ModelBenchOptions {
+  const options: ModelBenchOptions = {};
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === '--batches') options.batches = argv[++k].split(',').map(Number);
+    else if (a === '--iterations') options.iterations = Number(argv[++k]);
+    else if (a === '--modes') options.modes = argv[++k].split(',') as Array<'fp32' | 'bf16'>;
+    else if (a === '--no-train') options.train = false;
+    else if (a === '--no-python') options.python = false;
+  }
+  return options;
+}
+
+if (require.main === module) {
+  runModelBench(parseArgs(process.argv.slice(2)))
+    .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
+    .catch((error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,111 @@
+/**
+ * VideoFolderDataset: the UCF101-subset layout `root/<split>/<Class>/<video>` of the HF guide
+ * (pytorchvideo's Ucf101 over a folder): labels are the sorted class-folder names, files are
+ * walked recursively in sorted order, any video extension FFmpeg reads is accepted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { VideomaeError, invalidArg } from '../errors';
+import {
+  VIDEO_EXTENSIONS, codePointCompare, labelMaps, probeVideos,
+  type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo,
+} from './dataset';
+
+export interface VideoFolderOptions {
+  /** Split subfolder ('train', 'val', 'test', ...); omit when `root` itself holds the class folders. */
+  split?: string;
+  /** Use these labels (in this order) instead of the split's sorted folder names, e.g. the train split's. */
+  labels?: string[];
+  /** Extensions (without dot) to treat as videos; default VIDEO_EXTENSIONS. */
+  extensions?: string[];
+}
+
+function datasetError(message: string): VideomaeError {
+  return new VideomaeError(message, 'ERR_VIDEOMAE_DATASET');
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function walkSorted(dir: string, extensions: Set<string>, out: string[]): void {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => codePointCompare(a.name, b.name));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() || (entry.isSymbolicLink() && isDirectory(full))) walkSorted(full, extensions, out);
+    else if (extensions.has(path.extname(entry.name).slice(1).toLowerCase())) out.push(full);
+  }
+}
+
+export class VideoFolderDataset implements VideoDataset {
+  readonly root: string;
+  readonly split: string | undefined;
+  readonly labels: string[];
+  readonly label2id: Record<string, number>;
+  readonly id2label: Record<number, string>;
+  videos: VideoEntry[];
+  readonly info = new Map<number, VideoInfo>();
+  badVideos: BadVideo[] = [];
+
+  private constructor(root: string, split: string | undefined, labels: string[], videos: VideoEntry[]) {
+    this.root = root;
+    this.split = split;
+    this.labels = labels;
+    ({ label2id: this.label2id, id2label: this.id2label } = labelMaps(labels));
+    this.videos = videos;
+  }
+
+  get length(): number {
+    return this.videos.length;
+  }
+
+  /** Lists the split without opening any file. Throws ERR_VIDEOMAE_DATASET for a missing or empty split or class. */
+  static scan(root: string, options: VideoFolderOptions = {}): VideoFolderDataset {
+    if (typeof root !== 'string' || root.length === 0) throw invalidArg('root', 'a dataset folder path', root);
+    if (options.split !== undefined && (typeof options.split !== 'string' || options.split.length === 0 || options.split.includes('/')))
+      throw invalidArg('split', 'a split folder name', options.split);
+    const absRoot = path.resolve(root);
+    if (!isDirectory(absRoot)) throw datasetError(`dataset root ${absRoot} does not exist or is not a folder`);
+    const dir = options.split === undefined ? absRoot : path.join(absRoot, options.split);
+    if (!isDirectory(dir)) {
+      const present = fs.readdirSync(absRoot).filter((n) => isDirectory(path.join(absRoot, n))).sort(codePointCompare);
+      throw datasetError(`split folder ${dir} does not exist (folders in ${absRoot}: ${present.join(', ') || 'none'})`);
+    }
+    const folders = fs.readdirSync(dir).filter((n) => isDirectory(path.join(dir, n))).sort(codePointCompare);
+    if (folders.length === 0) throw datasetError(`${dir} has no class folders (expected <split>/<Class>/<video>)`);
+    const labels = options.labels ? [...options.labels] : folders;
+    const { label2id } = labelMaps(labels);
+    const extensions = new Set((options.extensions ?? VIDEO_EXTENSIONS).map((e) => e.replace(/^\./, '').toLowerCase()));
+    const videos: VideoEntry[] = [];
+    for (const folder of folders) {
+      const label = label2id[folder];
+      if (label === undefined) throw datasetError(`class folder ${path.join(dir, folder)} is not one of the labels (${labels.join(', ')})`);
+      const files: string[] = [];
+      walkSorted(path.join(dir, folder), extensions, files);
+      if (files.length === 0) throw datasetError(`class folder ${path.join(dir, folder)} has no videos`);
+      for (const file of files) videos.push({ path: file, label, id: videos.length });
+    }
+    return new VideoFolderDataset(absRoot, options.split, labels, videos);
+  }
+
+  /** scan() then load(). */
+  static async load(root: string, options: VideoFolderOptions & { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<VideoFolderDataset> {
+    return VideoFolderDataset.scan(root, options).load(options);
+  }
+
+  /** Reads every file's header (no frame is decoded); bad files are skipped or raise, per `onBadVideo`. */
+  async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
+    const onBadVideo = options.onBadVideo ?? 'skip';
+    if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
+    const { info, bad, good } = await probeVideos(this.videos, onBadVideo, options.threads ?? 2);
+    info.forEach((value, key) => this.info.set(key, value));
+    this.badVideos = bad;
+    this.videos = good;
+    if (good.length === 0) throw datasetError(`no readable video in ${this.split ? path.join(this.root, this.split) : this.root}`);
+    return this;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './classification';
+export * from './video';
+export * from './report';

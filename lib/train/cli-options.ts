@@ -1,0 +1,52 @@
+/**
+ * Command-line flags for every TrainingArguments field, generated from the argument list:
+ * `--learning-rate 1e-4`, `--per-device-train-batch-size 4`, `--load-best-model-at-end`, …
+ * (HF's names in kebab-case). Values are parsed here and validated by the TrainingArguments schema.
+ */
+import type { Command } from 'commander';
+import { invalidArg } from '../errors';
+import { TRAINING_ARGUMENT_NAMES, type TrainingArgumentsInput } from './training-args';
+
+const BOOLEAN = new Set(['loggingFirstStep', 'loadBestModelAtEnd', 'greaterIsBetter', 'bf16', 'gradientCheckpointing', 'dataloaderDropLast', 'disableTqdm']);
+const STRING = new Set(['outputDir', 'lrSchedulerType', 'loggingStrategy', 'evalStrategy', 'saveStrategy', 'metricForBestModel', 'device']);
+/** Flags the train command defines itself. */
+const SKIPPED = new Set(['outputDir', 'resumeFromCheckpoint']);
+
+export function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function parseNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw invalidArg(`--${flag}`, 'a number', value);
+    return n;
+  };
+}
+
+export function addTrainingArgumentOptions(command: Command, defaults: Partial<TrainingArgumentsInput>): Command {
+  for (const name of TRAINING_ARGUMENT_NAMES) {
+    if (SKIPPED.has(name)) continue;
+    const flag = kebab(name);
+    const def = (defaults as Record<string, unknown>)[name];
+    const note = def === undefined ? '' : ` (default ${String(def)})`;
+    if (BOOLEAN.has(name)) {
+      command.option(`--${flag}`, `TrainingArguments.${name}${note}`);
+      command.option(`--no-${flag}`, `turn ${flag} off`);
+    } else if (STRING.has(name)) {
+      command.option(`--${flag} <value>`, `TrainingArguments.${name}${note}`);
+    } else {
+      command.option(`--${flag} <n>`, `TrainingArguments.${name}${note}`, parseNumber(flag));
+    }
+  }
+  return command;
+}
+
+/** The TrainingArguments fields present in commander's parsed options, over `defaults`. */
+export function trainingArgumentsFromOptions(options: Record<string, unknown>, defaults: Partial<TrainingArgumentsInput>): Partial<TrainingArgumentsInput> {
+  const picked: Record<string, unknown> = { ...defaults };
+  for (const name of TRAINING_ARGUMENT_NAMES) {
+    if (!SKIPPED.has(name) && options[name] !== undefined) picked[name] = options[name];
+  }
+  return picked as Partial<TrainingArgumentsInput>;
+}

@@ -1,0 +1,183 @@
+/**
+ * The seam between the Trainer (which only knows lib/train/interfaces) and the concrete VideoMAE
+ * model (lib/model) and video data pipeline (lib/data). The Trainer and its unit tests never load
+ * the native addon; the CLI and applications pass `trainableModel(model)` and `createVideoLoader`.
+ */
+import { VideomaeError } from '../errors';
+import { VideoFolderDataset } from '../data/folder_dataset';
+import { DataLoader } from '../data/loader';
+import { guideTrainTransforms, guideValTransforms, preprocessorConstants, type PreprocessorConfig } from '../data/transforms';
+import { configToJson, parseConfig } from '../model/config';
+import type { NativeVideoMAEHandle } from '../model/native';
+import { VideoMAEForVideoClassification, type Device, type ModelDtype } from '../model/videomae';
+import type { Batch, BatchSource, ForwardResult, OptimizerLike, OptimizerOptions, TrainableModel, TrainStepOptions, TrainStepResult } from './interfaces';
+
+/** A VideoMAEForVideoClassification seen through the Trainer's interface. */
+export class TrainableVideoMAE implements TrainableModel {
+  constructor(
+    readonly model: VideoMAEForVideoClassification,
+    private readonly options: { bf16?: boolean } = {},
+  ) {}
+
+  /** The HF config.json view (snake_case: num_frames, id2label, …). */
+  get config(): Record<string, unknown> & { id2label?: Record<string, string> } {
+    return configToJson(this.model.config) as Record<string, unknown> & { id2label?: Record<string, string> };
+  }
+
+  train(): void {
+    this.model.train();
+  }
+
+  eval(): void {
+    this.model.eval();
+  }
+
+  async forward(inputs: { pixelValues: unknown; labels?: Int32Array | number[] }): Promise<ForwardResult> {
+    return this.model.forward(inputs as Parameters<VideoMAEForVideoClassification['forward']>[0], { bf16: Boolean(this.options.bf16) });
+  }
+
+  createOptimizer(options: OptimizerOptions): OptimizerLike {
+    const optimizer = this.model.createOptimizer(options);
+    return { save: (file) => optimizer.saveState(file), load: (file) => optimizer.loadState(file) };
+  }
+
+  async trainStep(batch: { pixelValues: unknown; labels: Int32Array | number[] }, options: TrainStepOptions): Promise<TrainStepResult> {
+    // The model treats maxGradNorm 0 as "no clipping" and then reports no norm; a huge bound clips
+    // nothing (coefficient min(1, bound / norm) = 1) and still reports the norm, as transformers 5.x logs it.
+    const maxGradNorm = Number.isFinite(options.maxGradNorm) ? options.maxGradNorm : Number.MAX_VALUE;
+    return this.model.trainStep(batch as Parameters<VideoMAEForVideoClassification['trainStep']>[0], {
+      lr: options.lr,
+      maxGradNorm,
+      lossScale: options.lossScale,
+      step: options.step,
+      bf16: Boolean(this.options.bf16),
+    });
+  }
+
+  savePretrained(dir: string, options?: { preprocessorConfig?: Record<string, unknown> }): Promise<void> {
+    return this.model.savePretrained(dir, options);
+  }
+
+  /** Every parameter (q/v biases included) from a savePretrained folder, copied into the live model. */
+  async loadWeights(dir: string): Promise<void> {
+    const handle = (this.model as unknown as { handle: NativeVideoMAEHandle }).handle;
+    const report = await handle.loadCheckpoint(dir, { ignoreMismatchedSizes: false, seed: 42 });
+    const problems = [...report.missingKeys.map((k) => `missing ${k}`), ...report.unexpectedKeys.map((k) => `unexpected ${k}`), ...report.mismatchedKeys.map((m) => `mismatched ${m.key}`)];
+    if (problems.length) throw new VideomaeError(`${dir} does not match the model being trained: ${problems.slice(0, 5).join(', ')}`, 'ERR_VIDEOMAE_CHECKPOINT');
+  }
+
+  numParameters(): number {
+    return this.model.numParameters();
+  }
+
+  get gradientCheckpointing(): boolean {
+    return this.model.gradientCheckpointing;
+  }
+
+  set gradientCheckpointing(on: boolean) {
+    this.model.gradientCheckpointing = on;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+export interface ModelLoadOptions {
+  device: string;
+  dtype: ModelDtype;
+  id2label?: Record<string, string>;
+  numLabels?: number;
+  ignoreMismatchedSizes?: boolean;
+  seed?: number;
+}
+
+export async function loadPretrained(dir: string, options: ModelLoadOptions): Promise<TrainableVideoMAE> {
+  const model = await VideoMAEForVideoClassification.fromPretrained(dir, {
+    device: options.device as Device,
+    dtype: options.dtype,
+    id2label: options.id2label as Record<number, string> | undefined,
+    numLabels: options.numLabels,
+    ignoreMismatchedSizes: options.ignoreMismatchedSizes,
+    seed: options.seed,
+  });
+  return new TrainableVideoMAE(model, { bf16: options.dtype === 'bfloat16' });
+}
+
+/** A new model from an HF config.json object (e.g. a preset), initialised with `seed`. */
+export async function modelFromConfig(config: Record<string, unknown>, options: { seed: number; device: string; dtype: ModelDtype }): Promise<TrainableVideoMAE> {
+  const model = await VideoMAEForVideoClassification.fromConfig(parseConfig(config), { seed: options.seed, device: options.device as Device, dtype: options.dtype });
+  return new TrainableVideoMAE(model, { bf16: options.dtype === 'bfloat16' });
+}
+
+export type LabelledDataset = VideoFolderDataset;
+
+export async function loadFolderSplit(root: string, split: string, labels?: string[]): Promise<VideoFolderDataset> {
+  return VideoFolderDataset.load(root, { split, labels, onBadVideo: 'skip' });
+}
+
+export interface LoaderOptions {
+  train: boolean;
+  batchSize: number;
+  seed: number;
+  workers: number;
+  dropLast: boolean;
+  numFrames: number;
+  preprocessor: Record<string, unknown>;
+  /** Keep the guide's random horizontal flip in training (default true); off for classes that differ by direction. */
+  flip?: boolean;
+}
+
+/** The loader as the Trainer sees it: NativeTensor batches freed as soon as a step has used them. */
+class LoaderSource implements BatchSource {
+  constructor(
+    private readonly loader: DataLoader,
+    readonly numSamples: number,
+  ) {}
+
+  get batchesPerEpoch(): number {
+    return this.loader.batchesPerEpoch ?? 0;
+  }
+
+  get stats(): { dataWaitMs: number } {
+    return this.loader.stats;
+  }
+
+  async *epoch(epochIndex: number): AsyncGenerator<Batch> {
+    for await (const batch of this.loader.epoch(epochIndex)) {
+      yield { pixelValues: batch.pixelValues, labels: batch.labels, videoIds: batch.videoIds, dispose: () => batch.pixelValues.dispose() };
+    }
+  }
+
+  cancel(): void {
+    this.loader.cancel();
+  }
+
+  close(): void {
+    this.loader.close();
+  }
+}
+
+/** The guide's train chain, its short-side range 256–320 scaled with the model's size (224 → 256–320, 112 → 128–160). */
+function trainTransforms(preprocessor: PreprocessorConfig, numFrames: number) {
+  const [size] = preprocessorConstants(preprocessor).resizeTo;
+  return guideTrainTransforms(preprocessor, numFrames, { minSize: Math.round((size * 256) / 224), maxSize: Math.round((size * 320) / 224) });
+}
+
+/** Train: one random clip per video, shuffled, guide train augmentation; eval: uniform clips in order, guide val transform. */
+export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOptions): BatchSource {
+  const preprocessor = options.preprocessor as unknown as PreprocessorConfig;
+  const loader = new DataLoader(dataset, {
+    batchSize: options.batchSize,
+    shuffle: options.train,
+    seed: options.seed,
+    dropLast: options.dropLast,
+    ...(options.workers > 0 ? { workers: options.workers } : {}),
+    clipSampler: options.train ? 'random' : 'uniform',
+    numFrames: options.numFrames,
+    transforms: options.train
+      ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')
+      : guideValTransforms(preprocessor, options.numFrames),
+  });
+  return new LoaderSource(loader, dataset.videos.length);
+}
