@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
+import { registerDemoCommand } from './commands/demo';
 import { registerEvaluateCommand } from './commands/evaluate';
 import { registerInfoCommand } from './commands/info';
 import { registerPredictCommand } from './commands/predict';
@@ -18,6 +19,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerTrainCommand,
   registerEvaluateCommand,
   registerPredictCommand,
+  registerDemoCommand,
 ];
 
 export function buildProgram(): Command {

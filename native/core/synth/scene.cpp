@@ -142,15 +142,15 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
   scene.background0 = hsv(bgHue, random.uniform(0.2, 0.7), bgValue);
   scene.background1 = hsv(bgHue + random.uniform(-0.15, 0.15) + 1, random.uniform(0.2, 0.7), std::clamp(bgValue + random.uniform(-0.1, 0.1), 0.0, 1.0));
   scene.gradientAngle = random.uniform(0, 2 * kPi);
-  int clutterCount = random.integer(1, 4);
+  int clutterCount = random.integer(0, 2);
   for (int i = 0; i < clutterCount; ++i) {
     double v = bgValue + (darkBackground ? 1 : -1) * random.uniform(0.1, 0.25);
-    scene.clutter.push_back({random.uniform(0, width), random.uniform(0, height), random.uniform(0.04, 0.12) * side,
-                             random.uniform(0.04, 0.12) * side, random.coin(), hsv(random.uniform(0, 1), random.uniform(0.2, 0.8), v)});
+    scene.clutter.push_back({random.uniform(0, width), random.uniform(0, height), random.uniform(0.03, 0.08) * side,
+                             random.uniform(0.03, 0.08) * side, random.coin(), hsv(random.uniform(0, 1), random.uniform(0.2, 0.8), v)});
   }
   scene.shape = shapes()[random.integer(0, static_cast<int>(shapes().size()) - 1)];
   scene.colour = hsv(random.uniform(0, 1), random.uniform(0.3, 1.0), objValue);
-  scene.size = random.uniform(0.14, 0.22) * side;
+  scene.size = random.uniform(0.18, 0.26) * side;
   scene.x0 = random.uniform(scene.size, width - scene.size);
   scene.y0 = random.uniform(scene.size, height - scene.size);
   scene.angle0 = random.uniform(0, 2 * kPi);
