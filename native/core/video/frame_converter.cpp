@@ -71,16 +71,23 @@ void FrameConverter::convert(const AVFrame* frame, int height, int width, int ro
   const int dstWidth = swap ? height : width;
   const int dstHeight = swap ? width : height;
   configure(frame, dstWidth, dstHeight, interpolation);
-  uint8_t* target = out;
-  if (rotation != 0) {
-    scratch_.resize(static_cast<size_t>(dstWidth) * dstHeight * 3);
-    target = scratch_.data();
-  }
-  uint8_t* planes[4] = {target, nullptr, nullptr, nullptr};
-  int strides[4] = {dstWidth * 3, 0, 0, 0};
+  // swscale's SIMD paths store whole vectors and run past the end of a packed RGB24 row whose
+  // byte width is not a multiple of their vector size (heap corruption at widths like 40 or 56),
+  // so it always writes into a scratch buffer with 64-byte-aligned rows and slack at the end.
+  const int stride = (dstWidth * 3 + 63) & ~63;
+  scratch_.resize(static_cast<size_t>(stride) * dstHeight + 64);
+  uint8_t* planes[4] = {scratch_.data(), nullptr, nullptr, nullptr};
+  int strides[4] = {stride, 0, 0, 0};
   int rows = sws_scale(sws_.get(), frame->data, frame->linesize, 0, frame->height, planes, strides);
   if (rows != dstHeight) fail(ErrorCode::Decode, "swscale produced " + std::to_string(rows) + " rows instead of " + std::to_string(dstHeight));
-  if (rotation != 0) rotateRgb(target, dstHeight, dstWidth, rotation, out);
+  const size_t rowBytes = static_cast<size_t>(dstWidth) * 3;
+  uint8_t* packed = out;
+  if (rotation != 0) {
+    packed_.resize(rowBytes * dstHeight);
+    packed = packed_.data();
+  }
+  for (int r = 0; r < dstHeight; ++r) std::memcpy(packed + rowBytes * r, scratch_.data() + static_cast<size_t>(stride) * r, rowBytes);
+  if (rotation != 0) rotateRgb(packed, dstHeight, dstWidth, rotation, out);
 }
 
 void rotateRgb(const uint8_t* in, int h, int w, int rotation, uint8_t* out) {

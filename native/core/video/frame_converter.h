@@ -25,7 +25,8 @@ class FrameConverter {
   };
   av::Sws sws_;
   Key key_{};
-  std::vector<uint8_t> scratch_;      // pre-rotation RGB when rotating
+  std::vector<uint8_t> scratch_;      // swscale output, 64-byte-aligned rows
+  std::vector<uint8_t> packed_;       // packed pre-rotation RGB when rotating
 };
 
 // Rotates a packed RGB24 image clockwise by `rotation` (90/180/270) from (h, w) into `out`.
