@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { VideoMAEForVideoClassification, readSafetensors } from '../../lib/model';
 import type { TensorData } from '../../lib/native/tensor';
-import { expectClose, repoRoot, tinyFixture } from './model-helpers';
+import { referencePython } from '../helpers/reference-python';
+import { expectClose, tinyFixture } from './model-helpers';
 
 const tiny = { imageSize: 16, patchSize: 8, numFrames: 2, tubeletSize: 2, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, numLabels: 3 };
 
@@ -16,14 +17,6 @@ function pixels(batch: number): TensorData<Float32Array> {
   return { data, shape };
 }
 
-/** The reference python (never created by the tests: only an existing, ready environment). */
-function referencePython(): string | null {
-  if (process.env.VIDEOMAE_PYTHON) return process.env.VIDEOMAE_PYTHON;
-  const script = path.join(repoRoot, 'scripts', 'python-env.sh');
-  const envDir = process.env.VIDEOMAE_PYTHON_ENV ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'videomae', 'python-env');
-  if (!fs.existsSync(script) || !fs.existsSync(path.join(envDir, '.videomae-ready'))) return null;
-  return execFileSync('bash', [script], { encoding: 'utf8' }).trim();
-}
 
 test('fromConfig is deterministic for a seed and different across seeds', async () => {
   const a = await VideoMAEForVideoClassification.fromConfig(tiny, { seed: 5, device: 'cpu' });
