@@ -18,7 +18,11 @@ if [ ! -f "$stamp" ]; then
   for index in $indexes; do
     if [ $first = 1 ]; then index_args+=(--index-url "$index"); first=0; else index_args+=(--extra-index-url "$index"); fi
   done
-  "$env_dir/bin/pip" install -q "${index_args[@]}" "${packages[@]}" >&2
+  # pip warns once per index that lacks a package; keep that out of the output unless it fails.
+  if ! "$env_dir/bin/pip" install -q "${index_args[@]}" "${packages[@]}" >"$env_dir/pip-install.log" 2>&1; then
+    cat "$env_dir/pip-install.log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 echo "$env_dir/bin/python"

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
+import { registerBenchCommand } from './commands/bench';
 import { registerDemoCommand } from './commands/demo';
 import { registerEvaluateCommand } from './commands/evaluate';
 import { registerInfoCommand } from './commands/info';
@@ -20,6 +21,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerEvaluateCommand,
   registerPredictCommand,
   registerDemoCommand,
+  registerBenchCommand,
 ];
 
 export function buildProgram(): Command {

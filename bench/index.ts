@@ -1,0 +1,103 @@
+/**
+ * `npm run bench [-- --peers] [--only decode,data,model,stream] [--quick]`: runs the decode, data,
+ * model and stream benchmarks, with the Python peers in the same run when `--peers` is given
+ * (the reference environment is created by scripts/python-env.sh), writes each result as JSON under
+ * bench/results/ and prints a markdown table of ratios (videomae ÷ peer, "how many times better").
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../lib/native/binding';
+import { machineInfo, markdownTable, type BenchReport, type BenchRow } from './common/report';
+import { runDataBench } from './data';
+import { runDecodeBench, type DecodeBenchResult } from './decode';
+import { runModelBench } from './model';
+import { runStreamBench, streamBenchReport } from './stream';
+
+type BenchName = 'decode' | 'data' | 'model' | 'stream';
+const ALL: BenchName[] = ['decode', 'data', 'model', 'stream'];
+
+interface BenchArgs {
+  only: BenchName[];
+  peers: boolean;
+  quick: boolean;
+}
+
+function parseArgs(argv: string[]): BenchArgs {
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? ((argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) as BenchName[]) : ALL;
+  for (const name of only) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}: expected ${ALL.join(', ')}`);
+  return { only, peers: argv.includes('--peers'), quick: argv.includes('--quick') };
+}
+
+function referencePython(): string {
+  const out = execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').pop()!;
+}
+
+function decodeRows(result: DecodeBenchResult): BenchRow[] {
+  const rows: BenchRow[] = [];
+  for (const [name, set] of Object.entries(result.sets)) {
+    for (const mode of ['single', 'pool'] as const) {
+      rows.push({
+        case: `${name}: ${result.clip.numFrames} frames @${result.clip.shortSide} short side, ${mode === 'single' ? 'one video at a time' : `batch of ${set.videosPerBatch} through the pool`}`,
+        unit: 'clips/s',
+        higherIsBetter: true,
+        ours: set.videomae[mode],
+        peers: { 'PyAV as pytorchvideo': set.pytorchvideo?.[mode] ?? null, 'smart PyAV': set.smartPyav?.[mode] ?? null },
+      });
+    }
+  }
+  return rows;
+}
+
+async function runOne(name: BenchName, args: BenchArgs, python: string | undefined): Promise<{ report: BenchReport; raw: unknown }> {
+  switch (name) {
+    case 'decode': {
+      const raw = await runDecodeBench({ python: python ?? false, ...(args.quick ? { ucfVideos: 4, hdVideos: 1, batch: 8 } : {}) });
+      return { report: { name: 'decode', rows: decodeRows(raw), notes: [raw.machine.note] }, raw };
+    }
+    case 'data': {
+      const raw = await runDataBench({ python: Boolean(python), ...(args.quick ? { videos: 8, epochs: 1 } : {}) });
+      return { report: raw, raw };
+    }
+    case 'model': {
+      if (python) process.env.VIDEOMAE_PYTHON = python;
+      const raw = (await runModelBench({ python: Boolean(python), ...(args.quick ? { batches: [1], iterations: 1, train: false } : {}) })) as Record<string, unknown> & { rows?: BenchRow[] };
+      return { report: { name: 'model', rows: raw.rows ?? [], notes: [] }, raw };
+    }
+    case 'stream': {
+      const raw = await runStreamBench(args.quick ? { seconds: 5, windows: 1 } : {});
+      return { report: streamBenchReport(raw), raw };
+    }
+  }
+}
+
+export async function runBenchmarks(argv: string[]): Promise<string> {
+  const args = parseArgs(argv);
+  const python = args.peers ? referencePython() : undefined;
+  const resultsDir = path.join(packageRoot(), 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const machine = machineInfo();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const reports: BenchReport[] = [];
+  for (const name of args.only) {
+    process.stderr.write(`[bench] ${name}${python ? ' (with Python peers)' : ''}\n`);
+    const { report, raw } = await runOne(name, args, python);
+    reports.push(report);
+    fs.writeFileSync(path.join(resultsDir, `${name}-${stamp}.json`), `${JSON.stringify({ machine, report, raw }, null, 2)}\n`);
+  }
+  const table = markdownTable(reports, machine);
+  fs.writeFileSync(path.join(resultsDir, `summary-${stamp}.md`), `${table}\n`);
+  return table;
+}
+
+if (require.main === module) {
+  runBenchmarks(process.argv.slice(2)).then(
+    (table) => process.stdout.write(`${table}\n`),
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
