@@ -33,6 +33,8 @@ import { installSignalGuard, type SignalGuard } from './signals';
 import { newControl, stringifySorted, TrainerState, type LogEntry, type TrainerControl } from './trainer-state';
 import { resolveTrainingArguments, trainingArgumentsToJson, type TrainingArguments, type TrainingArgumentsInput } from './training-args';
 import { writeTrainingReport } from '../report/html';
+import type { VideoMAEForVideoClassification } from '../model/videomae';
+import { withVideoDefaults } from './video-defaults';
 
 /** Builds a BatchSource from a dataset object (the CLI passes one that makes lib/data DataLoaders). */
 export type LoaderFactory = (
@@ -41,7 +43,8 @@ export type LoaderFactory = (
 ) => BatchSource;
 
 export interface TrainerOptions {
-  model: TrainableModel;
+  /** The package's VideoMAEForVideoClassification, or anything implementing TrainableModel. */
+  model: TrainableModel | VideoMAEForVideoClassification;
   args: TrainingArgumentsInput | TrainingArguments;
   trainDataset?: unknown;
   evalDataset?: unknown;
@@ -54,6 +57,8 @@ export interface TrainerOptions {
   handleSignals?: boolean;
   /** Write report.html into outputDir at the end of train() (default true). */
   writeReport?: boolean;
+  /** With the default video loaders: keep the guide's random horizontal flip (default true; turn it off when classes differ by direction). */
+  horizontalFlip?: boolean;
 }
 
 export interface TrainOutput {
@@ -124,8 +129,9 @@ export class Trainer {
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== 'object') throw invalidArg('options', 'an object with model and args', options);
     if (!options.model || typeof options.model.trainStep !== 'function') throw invalidArg('model', 'a VideoMAE classifier (with trainStep)', options.model);
-    this.options = options;
-    this.model = options.model;
+    const resolved = withVideoDefaults(options);
+    this.options = resolved;
+    this.model = resolved.model;
     this.args = resolveTrainingArguments(options.args as TrainingArgumentsInput);
     const defaults: TrainerCallback[] = [new DefaultFlowCallback()];
     if (!this.args.disableTqdm) defaults.push(process.stderr.isTTY ? new ProgressCallback() : new JsonLinesCallback());

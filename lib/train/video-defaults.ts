@@ -1,0 +1,26 @@
+/**
+ * What lets `new Trainer({ model, args, trainDataset, evalDataset })` take the package's own
+ * VideoMAEForVideoClassification and VideoFolderDataset directly, as HF's Trainer takes a model and
+ * datasets: the model is seen through TrainableVideoMAE, datasets become native DataLoaders with
+ * the guide's train/val transforms, and metrics default to the classification set.
+ */
+import { classificationMetrics } from '../metrics/report';
+import { VideoMAEForVideoClassification } from '../model/videomae';
+import type { BatchSource, TrainableModel } from './interfaces';
+import { defaultPreprocessorConfig } from './model-presets';
+import { createVideoLoader, TrainableVideoMAE, type LabelledDataset } from './runtime';
+import type { TrainerOptions } from './trainer';
+
+export function withVideoDefaults(options: TrainerOptions): TrainerOptions & { model: TrainableModel } {
+  if (!(options.model instanceof VideoMAEForVideoClassification)) return options as TrainerOptions & { model: TrainableModel };
+  const bf16 = Boolean((options.args as { bf16?: boolean }).bf16);
+  const model = new TrainableVideoMAE(options.model, { bf16 });
+  const imageSize = options.model.config.imageSize;
+  const preprocessor = options.preprocessorConfig ?? defaultPreprocessorConfig(Array.isArray(imageSize) ? imageSize[0] : imageSize);
+  const numFrames = options.model.config.numFrames;
+  const createLoader =
+    options.createLoader ??
+    ((dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
+      createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.horizontalFlip ?? true }));
+  return { ...options, model, preprocessorConfig: preprocessor, createLoader, computeMetrics: options.computeMetrics ?? classificationMetrics() };
+}
