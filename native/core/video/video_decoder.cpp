@@ -28,8 +28,20 @@ constexpr int kMaxSide = 32768;
 // frame threads), which costs about as much as decoding a few frames.
 constexpr int64_t kSeekGain = 4;
 
+// FFmpeg 6.1 moved stream side data into codecpar (av_stream_get_side_data is deprecated there
+// and gone in later majors); 5.x only has the stream-level call.
+const uint8_t* displayMatrix(const AVStream* stream) {
+#if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
+  const AVPacketSideData* data = av_packet_side_data_get(stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data,
+                                                         AV_PKT_DATA_DISPLAYMATRIX);
+  return data != nullptr ? data->data : nullptr;
+#else
+  return av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
+#endif
+}
+
 int displayRotation(const AVStream* stream) {
-  const uint8_t* matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
+  const uint8_t* matrix = displayMatrix(stream);
   if (matrix == nullptr) return 0;
   // The display-matrix angle as ffprobe reports it (counter-clockwise degrees).
   double angle = av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
