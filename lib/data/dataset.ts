@@ -3,7 +3,7 @@
  * and — once `load()`ed — each video's header metadata (duration, fps) and the files that could
  * not be read. Listing and counting never decode; `load()` reads headers only.
  */
-import { VideomaeError } from '../errors';
+import { VideomaeError, invalidArg } from '../errors';
 import { nativeAs } from '../native/binding';
 
 export interface VideoEntry {
@@ -101,3 +101,22 @@ export async function probeVideos(
   }
   return { info, bad, good };
 }
+
+/**
+ * The load() step every dataset class shares: reads all headers natively (no frame is decoded),
+ * records their metadata, and drops (onBadVideo 'skip') or raises on ('error') unreadable files.
+ */
+export async function loadHeaders(
+  dataset: { videos: VideoEntry[]; info: Map<number, VideoInfo>; badVideos: BadVideo[] },
+  options: { onBadVideo?: OnBadVideo; threads?: number },
+  where: string,
+): Promise<void> {
+  const onBadVideo = options.onBadVideo ?? 'skip';
+  if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
+  const { info, bad, good } = await probeVideos(dataset.videos, onBadVideo, options.threads ?? 2);
+  info.forEach((value, key) => dataset.info.set(key, value));
+  dataset.badVideos = bad;
+  dataset.videos = good;
+  if (good.length === 0) throw new VideomaeError(`no readable video in ${where}`, 'ERR_VIDEOMAE_DATASET');
+}
+

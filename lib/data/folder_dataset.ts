@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
 import {
-  VIDEO_EXTENSIONS, codePointCompare, labelMaps, probeVideos,
+  VIDEO_EXTENSIONS, codePointCompare, labelMaps, loadHeaders,
   type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo,
 } from './dataset';
 
@@ -99,13 +99,7 @@ export class VideoFolderDataset implements VideoDataset {
 
   /** Reads every file's header (no frame is decoded); bad files are skipped or raise, per `onBadVideo`. */
   async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
-    const onBadVideo = options.onBadVideo ?? 'skip';
-    if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
-    const { info, bad, good } = await probeVideos(this.videos, onBadVideo, options.threads ?? 2);
-    info.forEach((value, key) => this.info.set(key, value));
-    this.badVideos = bad;
-    this.videos = good;
-    if (good.length === 0) throw datasetError(`no readable video in ${this.split ? path.join(this.root, this.split) : this.root}`);
+    await loadHeaders(this, options, this.split ? path.join(this.root, this.split) : this.root);
     return this;
   }
 }

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
-import { labelMaps, probeVideos, type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo } from './dataset';
+import { labelMaps, loadHeaders, type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo } from './dataset';
 
 export interface Ucf101Options {
   split: 'train' | 'test';
@@ -94,13 +94,7 @@ export class Ucf101Dataset implements VideoDataset {
   }
 
   async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
-    const onBadVideo = options.onBadVideo ?? 'skip';
-    if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
-    const { info, bad, good } = await probeVideos(this.videos, onBadVideo, options.threads ?? 2);
-    info.forEach((value, key) => this.info.set(key, value));
-    this.badVideos = bad;
-    this.videos = good;
-    if (good.length === 0) throw datasetError(`no readable video in ${this.root}`);
+    await loadHeaders(this, options, this.root);
     return this;
   }
 }
