@@ -54,7 +54,7 @@ function decodeRows(result: DecodeBenchResult): BenchRow[] {
 async function runOne(name: BenchName, args: BenchArgs, python: string | undefined): Promise<{ report: BenchReport; raw: unknown }> {
   switch (name) {
     case 'decode': {
-      const raw = await runDecodeBench({ python: python ?? false, ...(args.quick ? { ucfVideos: 4, hdVideos: 1, batch: 8 } : {}) });
+      const raw = await runDecodeBench({ python: python ?? false, ...(args.quick ? { ucfVideos: 4, hdVideos: 1, batch: 8, rounds: 1 } : {}) });
       return { report: { name: 'decode', rows: decodeRows(raw), notes: [raw.machine.note] }, raw };
     }
     case 'data': {

@@ -1,4 +1,4 @@
-/** `node dist/bench/decode/cli.js [--dir D] [--batch N] [--no-python]`: prints runDecodeBench's JSON. */
+/** `node dist/bench/decode/cli.js [--dir D] [--batch N] [--rounds R] [--no-python]`: prints runDecodeBench's JSON. */
 import { runDecodeBench } from './index';
 
 function arg(name: string): string | undefined {
@@ -9,6 +9,7 @@ function arg(name: string): string | undefined {
 runDecodeBench({
   dir: arg('--dir'),
   batch: arg('--batch') ? Number(arg('--batch')) : undefined,
+  rounds: arg('--rounds') ? Number(arg('--rounds')) : undefined,
   python: process.argv.includes('--no-python') ? false : undefined,
 })
   .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))

@@ -20,14 +20,17 @@ class FrameConverter {
   void configure(const AVFrame* frame, int dstWidth, int dstHeight, Interpolation interpolation);
 
   struct Key {
-    int srcWidth, srcHeight, format, dstWidth, dstHeight, flags, colorspace, fullRange;
+    int srcWidth, srcHeight, format, dstWidth, dstHeight, flags, colorspace, fullRange, dstFormat;
     bool operator==(const Key&) const = default;
   };
   av::Sws sws_;
   Key key_{};
-  std::vector<uint8_t> scratch_;      // swscale output, 64-byte-aligned rows
+  std::vector<uint8_t> scratch_;      // swscale output (RGB24 or RGBA), 64-byte-aligned rows
   std::vector<uint8_t> packed_;       // packed pre-rotation RGB when rotating
 };
+
+// Packs one RGBA row of `width` pixels into RGB24 (drops alpha).
+void rgbaRowToRgb(const uint8_t* in, int width, uint8_t* out);
 
 // Rotates a packed RGB24 image clockwise by `rotation` (90/180/270) from (h, w) into `out`.
 void rotateRgb(const uint8_t* in, int h, int w, int rotation, uint8_t* out);

@@ -17,6 +17,7 @@ extern "C" {
 #include "core/video/clip_rules.h"
 #include "core/video/frame_converter.h"
 #include "core/video/frame_index.h"
+#include "core/video/reference_frames.h"
 
 namespace videomae::video {
 
@@ -85,11 +86,23 @@ struct VideoDecoder::Impl {
   av::Frame frame = av::allocFrame();
   FrameConverter converter;
   DecodeStats stats;
+  // Disposable (non-reference) pictures that are not wanted are not decoded: while a request
+  // runs, `wanted` holds its sorted targets; `disposable` marks frames seen to be non-reference,
+  // so that a gap of only such frames in the output is not mistaken for lost data.
+  std::unique_ptr<ReferenceFrames> references;
+  const std::vector<int64_t>* wanted = nullptr;
+  std::vector<char> disposable;
+  // Frames skipped since the last seek (list + per-frame mark): a later request wanting one
+  // must seek back for it.
+  std::vector<int64_t> skippedSinceSeek;
+  std::vector<char> skippedMark;
 
   void open(const OpenOptions& options);
   void buildMetadata();
   void seekToKeyframe(int64_t keyframe);
   bool receiveFrame();  // next decoded frame into `frame`; false at end of stream
+  AVDiscard discardFor(const AVPacket* sent);
+  bool lostFramesBefore(int64_t position) const;
   int64_t frameIndexOf(const AVFrame* decoded) const;
   std::vector<int64_t> framesInPtsRange(int64_t first, int64_t last) const;
   void decodeTargets(const std::vector<int64_t>& targets, const FrameOptions& options,
@@ -135,6 +148,9 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
             "cannot open the " + std::string(decoder->name) + " decoder for " + label);
   index = scanPackets(format, best, label);
   if (index.pts.empty()) fail(ErrorCode::Decode, label + " has a video stream without any frame");
+  references = std::make_unique<ReferenceFrames>(par);
+  disposable.assign(index.pts.size(), 0);
+  skippedMark.assign(index.pts.size(), 0);
   startPts = stream->start_time != AV_NOPTS_VALUE ? stream->start_time : 0;
   const double tb = av_q2d(stream->time_base);
   timestamps.reserve(index.pts.size());
@@ -182,6 +198,8 @@ void VideoDecoder::Impl::seekToKeyframe(int64_t keyframe) {
   }
   av::check(ret, ErrorCode::Decode, "cannot seek in " + label);
   avcodec_flush_buffers(codec.get());
+  for (int64_t position : skippedSinceSeek) skippedMark[position] = 0;
+  skippedSinceSeek.clear();
   draining = false;
   positionKnown = true;
   lastOutput = -1;
@@ -207,6 +225,8 @@ bool VideoDecoder::Impl::receiveFrame() {
       continue;
     }
     if (packet->stream_index == stream->index) {
+      // Read by the decoder for this packet (frame threads copy it when the packet is submitted).
+      codec->skip_frame = discardFor(packet.get());
       ret = avcodec_send_packet(codec.get(), packet.get());
       // INVALIDDATA: a corrupt packet; its frame never comes out, which the caller reports.
       if (ret < 0 && ret != AVERROR_INVALIDDATA && ret != AVERROR(EAGAIN)) {
@@ -216,6 +236,26 @@ bool VideoDecoder::Impl::receiveFrame() {
     }
     av_packet_unref(packet.get());
   }
+}
+
+AVDiscard VideoDecoder::Impl::discardFor(const AVPacket* sent) {
+  if (wanted == nullptr || !references->supported() || sent->pts == AV_NOPTS_VALUE) return AVDISCARD_DEFAULT;
+  const int64_t position = index.indexOfPts(sent->pts);
+  if (position < 0 || !references->isDisposable(sent)) return AVDISCARD_DEFAULT;
+  disposable[position] = 1;
+  if (std::binary_search(wanted->begin(), wanted->end(), position)) return AVDISCARD_DEFAULT;
+  ++stats.skippedFrames;
+  skippedSinceSeek.push_back(position);
+  skippedMark[position] = 1;
+  return AVDISCARD_NONREF;
+}
+
+bool VideoDecoder::Impl::lostFramesBefore(int64_t position) const {
+  if (lastOutput < 0) return false;
+  for (int64_t i = lastOutput + 1; i < position; ++i) {
+    if (!disposable[i]) return true;
+  }
+  return false;
 }
 
 std::vector<int64_t> VideoDecoder::Impl::framesInPtsRange(int64_t first, int64_t last) const {
@@ -259,9 +299,10 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
   while (next < targets.size()) {
     const int64_t target = targets[next];
     const int64_t key = index.keyframeAtOrBefore(target);
-    // Seek when behind, when nothing is known, or when a keyframe after our position and at or
-    // before the target lets us skip frames; otherwise decoding on reaches the target.
-    if (!positionKnown || target <= lastOutput || (key > lastOutput + kSeekGain && key > seekKey)) {
+    // Seek when behind, when nothing is known, when the target was skipped (an earlier request
+    // did not want it), or when a keyframe after our position and at or before the target lets
+    // us skip frames; otherwise decoding on reaches the target.
+    if (!positionKnown || target <= lastOutput || skippedMark[target] || (key > lastOutput + kSeekGain && key > seekKey)) {
       seekToKeyframe(key);
       seekKey = key;
       justSeeked = true;
@@ -297,7 +338,8 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
     }
     // A damaged or missing frame taints what is decoded from it up to the next keyframe.
     const bool damaged = frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT);
-    if (damaged || (lastOutput >= 0 && position > lastOutput + 1)) taintedBefore = index.keyframeAfter(position);
+    // (A gap of only disposable frames is harmless: nothing is predicted from them.)
+    if (damaged || lostFramesBefore(position)) taintedBefore = index.keyframeAfter(position);
     lastOutput = position;
     for (; next < targets.size() && targets[next] < position; ++next) {
       markCorrupt(targets[next], options, slots.at(targets[next]), frameBytes, out, "could not be decoded (corrupt data)");
@@ -394,12 +436,15 @@ void VideoDecoder::getFramesAt(const std::vector<int64_t>& indices, const FrameO
   std::vector<int64_t> targets;
   targets.reserve(slots.size());
   for (const auto& entry : slots) targets.push_back(entry.first);
+  impl_->wanted = &targets;
   try {
     impl_->decodeTargets(targets, options, slots, height, width, out);
   } catch (...) {
+    impl_->wanted = nullptr;
     impl_->positionKnown = false;  // the decoder state is unknown after a failure: seek next time
     throw;
   }
+  impl_->wanted = nullptr;
 }
 
 std::vector<int64_t> VideoDecoder::clipIndices(double start, double end) {

@@ -53,6 +53,7 @@ struct FrameOptions {
 struct DecodeStats {
   int64_t seeks = 0;             // av_seek_frame calls
   int64_t decodedFrames = 0;     // frames out of the decoder
+  int64_t skippedFrames = 0;     // unwanted disposable (non-reference) frames not decoded
   int64_t convertedFrames = 0;   // frames through swscale
   int64_t corruptFrames = 0;     // requested frames that could not be decoded (skip policy: left black)
 };
