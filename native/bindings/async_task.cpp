@@ -30,6 +30,24 @@ class PromiseWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    // When the environment is being torn down (a worker_thread terminated mid-work) N-API calls
+    // fail and throw: there is nobody left to tell, so nothing may escape from here.
+    try {
+      settle();
+    } catch (...) {
+    }
+    builder_ = nullptr;
+  }
+
+  void OnError(const Napi::Error& error) override {
+    try {
+      deferred_.Reject(error.Value());
+    } catch (...) {
+    }
+  }
+
+ private:
+  void settle() {
     Napi::Env env = Env();
     Napi::HandleScope scope(env);
     if (failed_) {
@@ -43,12 +61,8 @@ class PromiseWorker : public Napi::AsyncWorker {
     } catch (...) {
       deferred_.Reject(makeJsError(env, describeCurrentException(operation_)).Value());
     }
-    builder_ = nullptr;
   }
 
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
   Napi::Promise::Deferred deferred_;
   std::string operation_;
   AsyncWork work_;
