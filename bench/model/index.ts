@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { VideoMAEForVideoClassification } from '../../lib/model';
 import { nativeAs, packageRoot } from '../../lib/native/binding';
+import type { BenchRow } from '../common/report';
 
 export interface ModelBenchOptions {
   batches?: number[];
@@ -35,6 +36,26 @@ function now(): number {
 /** GFLOP/s of a 2048³ matmul through the addon's libtorch (float32 or bfloat16). */
 function measureMatmulPeak(bf16: boolean): number {
   return nativeAs<{ benchMatmul(n: number, bf16: boolean, reps: number): number }>().benchMatmul(2048, bf16, 5);
+}
+
+interface PeerResult { results?: Array<{ what: string; batch: number; mode: string; msPerClip: number }>; peakRssMB?: number }
+
+/** The rows of `npm run bench`'s ratio table: ms per clip (and forward's share of the matmul peak) against transformers. */
+export function benchRows(node: Row[], python: unknown, peaks: Record<string, number>): BenchRow[] {
+  const peer = (python as PeerResult)?.results ?? [];
+  const peerMs = (r: Row) => peer.find((p) => p.what === r.what && p.batch === r.batch && p.mode === r.mode)?.msPerClip ?? null;
+  const rows: BenchRow[] = [];
+  for (const r of node) {
+    const label = `videomae-base ${r.what === 'forward' ? 'forward' : 'train step (fwd+bwd+AdamW)'}, 16x224x224, batch ${r.batch}, ${r.mode}`;
+    rows.push({ case: label, unit: 'ms/clip', higherIsBetter: false, ours: r.msPerClip, peers: { transformers: peerMs(r) } });
+    if (r.what === 'forward') {
+      const theirs = peerMs(r);
+      const fraction = (ms: number) => (100 * forwardFlopsPerClip()) / (ms / 1000) / 1e9 / peaks[r.mode];
+      rows.push({ case: `${label}: % of the ${r.mode} matmul peak (${peaks[r.mode].toFixed(0)} GFLOP/s)`, unit: '%', higherIsBetter: true,
+        ours: fraction(r.msPerClip), peers: { transformers: theirs === null ? null : fraction(theirs) } });
+    }
+  }
+  return rows;
 }
 
 function pythonPeer(options: Required<ModelBenchOptions>): unknown {
@@ -87,12 +108,17 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Re
     }
   }
   model.dispose();
+  const nodePeakRssMB = process.resourceUsage().maxRSS / 1024;
+  const python = o.python ? safePeer(o) : { skipped: 'disabled' };
   return {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, note: 'shared machine: timings are noisy' },
+    name: 'model',
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, loadAverage: os.loadavg(), note: 'shared machine: timings are noisy' },
     matmulPeakGflops: peaks,
     node: rows,
-    nodePeakRssMB: process.resourceUsage().maxRSS / 1024,
-    python: o.python ? safePeer(o) : { skipped: 'disabled' },
+    nodePeakRssMB,
+    python,
+    rows: benchRows(rows, python, peaks),
+    notes: [`peak RSS: videomae ${nodePeakRssMB.toFixed(0)} MB, transformers ${String((python as PeerResult).peakRssMB?.toFixed(0) ?? 'n/a')} MB`],
   };
 }
 

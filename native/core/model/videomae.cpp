@@ -280,6 +280,32 @@ at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
   return residualAdd(out, h);
 }
 
+// With token-0 pooling and no hidden state returned, only token 0 of the last layer's output is
+// read: every token still supplies keys and values, but the other queries, attention rows, output
+// projections and MLP rows are dead work (7 % of videomae-base's FLOPs, and their backward). Each
+// remaining row is computed by the same ops as in layerForward. Returns (B, D).
+at::Tensor VideoMAEModel::lastLayerToken0(size_t layer, const at::Tensor& hidden) {
+  const LayerParams& p = layers_[layer];
+  const ModelConfig& c = config_;
+  const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim();
+  at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
+  auto [weight, bias] = qkvWeightAndBias(layer);
+  auto project = [&](const at::Tensor& x, int64_t from, int64_t rows) {
+    at::Tensor w = weight.narrow(0, from, rows).t();
+    return bias.defined() ? at::addmm(bias.narrow(0, from, rows), x, w) : at::mm(x, w);
+  };
+  at::Tensor query = project(normed.select(1, 0), 0, d).view({b, 1, heads, hd}).transpose(1, 2);
+  std::vector<at::Tensor> keyValue = project(normed.reshape({b * n, d}), d, 2 * d).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
+  double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
+  at::Tensor context = at::scaled_dot_product_attention(query, keyValue[0], keyValue[1], std::nullopt, dropoutP, false,
+                                                        1.0 / std::sqrt(static_cast<double>(hd)));
+  at::Tensor attn = at::addmm(gemmBias(p.attnOutB), context.transpose(1, 2).reshape({b, d}), gemmWeight(p.attnOutW).t());
+  at::Tensor h = residualAdd(dropout(attn, c.hiddenDropoutProb), hidden.select(1, 0));
+  at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps);
+  at::Tensor inter = activation(at::addmm(gemmBias(p.interB), normed2, gemmWeight(p.interW).t()), !at::GradMode::is_enabled());
+  return residualAdd(dropout(at::addmm(gemmBias(p.outB), inter, gemmWeight(p.outW).t()), c.hiddenDropoutProb), h);
+}
+
 ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options) {
   const ModelConfig& c = config_;
   at::Tensor pixels = checkInput(pixelValues);
@@ -288,16 +314,21 @@ ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Te
   if (!options.bf16) pixels = pixels.to(dtype_);
   at::Tensor hidden = embed(pixels);
   bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
-  for (size_t l = 0; l < layers_.size(); ++l)
+  // Pruning the last layer draws fewer dropout masks: only done where no dropout is active.
+  bool dropoutActive = training_ && (c.hiddenDropoutProb > 0 || c.attentionProbsDropoutProb > 0);
+  bool token0Only = !c.useMeanPooling && !options.wantHidden && !dropoutActive && !layers_.empty();
+  size_t fullLayers = token0Only ? layers_.size() - 1 : layers_.size();
+  for (size_t l = 0; l < fullLayers; ++l)
     hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
   at::Tensor pooled;
   if (c.useMeanPooling) {
     pooled = at::layer_norm(hidden.mean(1), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], 1e-5);
-  } else if (options.wantHidden) {
+  } else if (token0Only) {  // LayerNorm is per token: normalising token 0 alone gives the same pooled values
+    at::Tensor first = lastLayerToken0(layers_.size() - 1, hidden);
+    pooled = at::layer_norm(first, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
+  } else {
     hidden = at::layer_norm(hidden, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
     pooled = hidden.select(1, 0);
-  } else {  // LayerNorm is per token: normalising token 0 alone gives the same pooled values
-    pooled = at::layer_norm(hidden.select(1, 0), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
   }
   ForwardOutput out;
   at::Tensor logits = c.numLabels > 0 ? at::addmm(gemmBias(classB_), pooled, gemmWeight(classW_).t()) : pooled;

@@ -75,6 +75,8 @@ class VideoMAEModel {
 
   // One encoder layer (public for gradient checkpointing).
   at::Tensor layerForward(size_t layer, const at::Tensor& hidden);
+  // The last layer evaluated for token 0 only (token-0 pooling): (B, N, D) → (B, D).
+  at::Tensor lastLayerToken0(size_t layer, const at::Tensor& hidden);
 
  private:
   size_t add(const std::string& name, std::vector<int64_t> shape, ParamKind kind);
