@@ -11,6 +11,7 @@
 #include "bindings/exceptions.h"
 #include "bindings/model_options.h"
 #include "bindings/registry.h"
+#include "bindings/serial_executor.h"
 #include "core/errors.h"
 #include "core/model/state_dict.h"
 #include "core/model/videomae.h"
@@ -30,6 +31,7 @@ struct ModelState {
   std::unique_ptr<model::VideoMAEModel> model;
   std::unique_ptr<optim::AdamW> optimizer;
   std::atomic<bool> busy{false};
+  SerialExecutor executor;  // every slow operation's tensor work runs on this one thread
 
   optim::AdamW& optimizerOrDefault() {
     if (!optimizer) optimizer = std::make_unique<optim::AdamW>(*model, optim::AdamWOptions{});
@@ -130,7 +132,8 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       return runAsync(
           info.Env(), operation,
           [busy, work = std::move(work)]() mutable -> ResultBuilder {
-            ResultBuilder result = work(*busy->state);
+            ResultBuilder result;
+            busy->state->executor.run([&] { result = work(*busy->state); });
             // Busy until the promise settles on the JS thread (the builder is dropped there), not
             // until the worker finishes: a call made before the JS side saw the result is refused.
             return [busy = std::move(busy), result = std::move(result)](Napi::Env env) { return result(env); };
