@@ -1,7 +1,9 @@
 /**
  * bench/model: videomae-base (16×224×224, random weights) forward and train step (fwd+bwd+AdamW)
  * in ms per clip, fp32 and bf16 autocast, against Python transformers (sdpa) on the same torch
- * build in the same run; achieved GFLOP/s against a matmul peak measured here; peak RSS.
+ * build in the same run, each iteration of ours followed by the same case in transformers (a served
+ * child process, bench/model/peer.py --serve) so that both see the same load on a shared machine;
+ * achieved GFLOP/s against a matmul peak measured here; peak RSS. `rows` feeds `npm run bench`'s table.
  *   node dist/bench/model/index.js [--batches 1,2,4] [--iterations 2] [--no-train] [--no-python] [--modes fp32,bf16]
  * Slow (seconds per forward on 2 cores): limit batches/iterations for a quick look.
  */
