@@ -11,6 +11,7 @@
 #include "bindings/exceptions.h"
 #include "bindings/model_options.h"
 #include "bindings/registry.h"
+#include "bindings/serial_executor.h"
 #include "core/errors.h"
 #include "core/model/state_dict.h"
 #include "core/model/videomae.h"
@@ -30,6 +31,7 @@ struct ModelState {
   std::unique_ptr<model::VideoMAEModel> model;
   std::unique_ptr<optim::AdamW> optimizer;
   std::atomic<bool> busy{false};
+  SerialExecutor executor;  // every slow operation's tensor work runs on this one thread
 
   optim::AdamW& optimizerOrDefault() {
     if (!optimizer) optimizer = std::make_unique<optim::AdamW>(*model, optim::AdamWOptions{});
@@ -37,7 +39,8 @@ struct ModelState {
   }
 };
 
-// Clears the busy flag when the work finishes (on the worker thread), whatever happens.
+// Clears the busy flag when the operation is over: when its result was delivered on the JS thread,
+// or on the worker thread when the work threw.
 struct BusyRelease {
   explicit BusyRelease(std::shared_ptr<ModelState> s) : state(std::move(s)) {}
   BusyRelease(const BusyRelease&) = delete;
@@ -128,10 +131,12 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       keepAlive.push_back(info.This());
       return runAsync(
           info.Env(), operation,
-          [busy, work = std::move(work)]() mutable {
-            auto result = work(*busy->state);
-            busy.reset();
-            return result;
+          [busy, work = std::move(work)]() mutable -> ResultBuilder {
+            ResultBuilder result;
+            busy->state->executor.run([&] { result = work(*busy->state); });
+            // Busy until the promise settles on the JS thread (the builder is dropped there), not
+            // until the worker finishes: a call made before the JS side saw the result is refused.
+            return [busy = std::move(busy), result = std::move(result)](Napi::Env env) { return result(env); };
           },
           keepAlive);
     });

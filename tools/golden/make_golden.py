@@ -34,7 +34,9 @@ CASES = {
 }
 GRAD_PATTERNS = [r"projection\.weight$", r"layer\.0\.attention\.attention\.(query|key|value)\.weight$", r"layer\.0\..*(q_bias|query\.bias)$",
                  r"layer\.0\.layernorm_before\.weight$", r"layer\.1\.output\.dense\.weight$", r"^(fc_norm|videomae\.layernorm)\.weight$",
-                 r"^classifier\.(weight|bias)$"]
+                 r"^classifier\.(weight|bias)$",
+                 # the last layer of the 2-layer cases: token-0 pooling evaluates only token 0's rows there
+                 r"layer\.1\.attention\.attention\.(query|key|value)\.weight$", r"layer\.1\.(intermediate\.dense|layernorm_after)\.weight$"]
 
 
 def file_name(name):

@@ -81,6 +81,7 @@ LoadReport loadStateDict(VideoMAEModel& model, weights::NamedTensors tensors, co
   model.initialize(options.seed, [&](size_t i) { return !loaded.count(i); });
   at::NoGradGuard noGrad;
   for (auto& [index, tensor] : assignments) model.param(index).copy_(tensor);
+  model.markParametersChanged();
   return report;
 }
 

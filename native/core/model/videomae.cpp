@@ -89,6 +89,7 @@ void VideoMAEModel::build() {
 
 void VideoMAEModel::initialize(uint64_t seed, const std::function<bool(size_t)>& select) {
   at::NoGradGuard noGrad;
+  markParametersChanged();
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   for (size_t i = 0; i < tensors_.size(); ++i) {
     if (select && !select(i)) continue;
@@ -136,6 +137,8 @@ void VideoMAEModel::to(c10::Device device) {
   }
   positionTable_ = positionTable_.to(device);
   device_ = device;
+  cache_.clear();
+  markParametersChanged();
 }
 
 at::Tensor VideoMAEModel::checkInput(const at::Tensor& pixelValues) const {
@@ -156,6 +159,66 @@ at::Tensor VideoMAEModel::checkInput(const at::Tensor& pixelValues) const {
   return x;
 }
 
+namespace {
+
+// Under bf16 autocast every GEMM casts its float32 operands to bfloat16; a cached cast is the same
+// rounding done once per parameter update instead of once per forward.
+bool autocastBf16(c10::Device device) {
+  return at::autocast::is_autocast_enabled(device.type()) && at::autocast::get_autocast_dtype(device.type()) == at::kBFloat16;
+}
+
+enum class Slot : uint64_t { Weight, Bias, QkvWeight, QkvBias, Position };
+
+uint64_t cacheKey(Slot slot, size_t index, at::ScalarType dtype) {
+  return (static_cast<uint64_t>(index) << 16) | (static_cast<uint64_t>(slot) << 8) | static_cast<uint64_t>(dtype);
+}
+
+// branch + residual, reusing the branch's fresh buffer when the dtypes agree (IEEE addition is
+// commutative, so the values are those of the out-of-place sum). `branch` is (B·N, D), produced by
+// the op just before (nothing saved it for backward), `residual` is (B, N, D).
+at::Tensor residualAdd(at::Tensor branch, const at::Tensor& residual) {
+  if (branch.scalar_type() != residual.scalar_type()) return residual + branch.view(residual.sizes());
+  return branch.add_(residual.reshape(branch.sizes())).view(residual.sizes());
+}
+
+}  // namespace
+
+// Caches serve eval-mode forwards without autograd only: a graph must start from the leaves.
+bool VideoMAEModel::caching() const { return !training_ && !at::GradMode::is_enabled(); }
+
+at::Tensor VideoMAEModel::gemmWeight(size_t index) {
+  const at::Tensor& p = tensors_[index];
+  if (!caching() || p.scalar_type() != at::kFloat || !autocastBf16(device_)) return p;
+  return cache_.get(cacheKey(Slot::Weight, index, at::kBFloat16), generation_, {p}, [&] { return p.to(at::kBFloat16); });
+}
+
+at::Tensor VideoMAEModel::gemmBias(size_t index) { return gemmWeight(index); }
+
+// One (3D, D) weight for the query/key/value GEMM and its bias cat(q_bias, 0, v_bias) (HF's key
+// has no bias). Concatenated on every forward with autograd, cached (in the GEMM dtype) without.
+std::pair<at::Tensor, at::Tensor> VideoMAEModel::qkvWeightAndBias(size_t layer) {
+  const LayerParams& p = layers_[layer];
+  const at::Tensor &q = tensors_[p.queryW], &k = tensors_[p.keyW], &v = tensors_[p.valueW];
+  auto weight = [&] { return at::cat({q, k, v}, 0); };
+  auto bias = [&] {
+    const at::Tensor& qb = tensors_[p.qBias];
+    return at::cat({qb, at::zeros_like(qb), tensors_[p.vBias]});
+  };
+  if (!caching()) return {weight(), config_.qkvBias ? bias() : at::Tensor()};
+  at::ScalarType dtype = q.scalar_type() == at::kFloat && autocastBf16(device_) ? at::kBFloat16 : q.scalar_type();
+  at::Tensor w = cache_.get(cacheKey(Slot::QkvWeight, layer, dtype), generation_, {q, k, v}, [&] { return weight().to(dtype); });
+  if (!config_.qkvBias) return {w, at::Tensor()};
+  at::Tensor b = cache_.get(cacheKey(Slot::QkvBias, layer, dtype), generation_, {tensors_[p.qBias], tensors_[p.vBias]},
+                            [&] { return bias().to(dtype); });
+  return {w, b};
+}
+
+at::Tensor VideoMAEModel::positionTable(at::ScalarType dtype) {
+  if (dtype == positionTable_.scalar_type()) return positionTable_;
+  if (!caching()) return positionTable_.to(dtype);
+  return cache_.get(cacheKey(Slot::Position, 0, dtype), generation_, {positionTable_}, [&] { return positionTable_.to(dtype); });
+}
+
 // Conv3d with kernel = stride = (t, ph, pw) is a GEMM over non-overlapping tubelets: unfold the
 // (B,T,C,H,W) input to (B·N, C·t·ph·pw) in the kernel's (c, dt, dy, dx) order, tokens (t', h', w').
 at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
@@ -165,40 +228,40 @@ at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
   at::Tensor patches = pixels.reshape({b, nt, t, c.numChannels, nh, ph, nw, pw})
                            .permute({0, 1, 4, 6, 3, 2, 5, 7})
                            .reshape({b * nt * nh * nw, c.numChannels * t * ph * pw});
-  at::Tensor weight = tensors_[projW_].reshape({c.hiddenSize, -1});
-  at::Tensor embedded = at::addmm(tensors_[projB_], patches, weight.t()).view({b, nt * nh * nw, c.hiddenSize});
-  return embedded + positionTable_.to(embedded.scalar_type());
+  at::Tensor weight = gemmWeight(projW_).reshape({c.hiddenSize, -1});
+  at::Tensor embedded = at::addmm(gemmBias(projB_), patches, weight.t()).view({b, nt * nh * nw, c.hiddenSize});
+  at::Tensor position = positionTable(embedded.scalar_type());
+  return at::GradMode::is_enabled() ? embedded + position : embedded.add_(position);
 }
 
-at::Tensor VideoMAEModel::attention(const LayerParams& p, const at::Tensor& normed) {
+// Pre-norm self-attention: one QKV GEMM whose (B·N, 3·D) output is viewed, not copied, as q, k, v
+// of shape (B, H, N, hd) for the fused SDPA kernel; its output's memory is (B, N, H, hd), so the
+// merge of the heads is a view too. unbind (not indexing) keeps the backward to one stack.
+at::Tensor VideoMAEModel::attention(size_t layer, const at::Tensor& normed) {
+  const LayerParams& p = layers_[layer];
   const ModelConfig& c = config_;
   const int64_t b = normed.size(0), n = normed.size(1), d = c.hiddenSize, heads = c.numAttentionHeads;
-  at::Tensor weight = at::cat({tensors_[p.queryW], tensors_[p.keyW], tensors_[p.valueW]}, 0);
+  auto [weight, bias] = qkvWeightAndBias(layer);
   at::Tensor flat = normed.reshape({b * n, d});
-  at::Tensor qkv;
-  if (c.qkvBias) {
-    const at::Tensor& qb = tensors_[p.qBias];
-    at::Tensor bias = at::cat({qb, at::zeros_like(qb), tensors_[p.vBias]});
-    qkv = at::addmm(bias, flat, weight.t());
-  } else {
-    qkv = at::mm(flat, weight.t());
-  }
-  qkv = qkv.view({b, n, 3, heads, c.headDim()}).permute({2, 0, 3, 1, 4});
+  at::Tensor qkv = bias.defined() ? at::addmm(bias, flat, weight.t()) : at::mm(flat, weight.t());
+  std::vector<at::Tensor> parts = qkv.view({b, n, 3, heads, c.headDim()}).permute({2, 0, 3, 1, 4}).unbind(0);
   double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
-  at::Tensor context = at::scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], std::nullopt, dropoutP, false,
+  at::Tensor context = at::scaled_dot_product_attention(parts[0], parts[1], parts[2], std::nullopt, dropoutP, false,
                                                         1.0 / std::sqrt(static_cast<double>(c.headDim())));
   context = context.transpose(1, 2).reshape({b * n, d});
-  at::Tensor out = at::addmm(tensors_[p.attnOutB], context, tensors_[p.attnOutW].t());
-  return dropout(out, c.hiddenDropoutProb).view({b, n, d});
+  at::Tensor out = at::addmm(gemmBias(p.attnOutB), context, gemmWeight(p.attnOutW).t());
+  return dropout(out, c.hiddenDropoutProb);  // (B·N, D)
 }
 
-at::Tensor VideoMAEModel::activation(const at::Tensor& x) const {
+// In place when no autograd graph needs the input (the GELU backward reads it).
+at::Tensor VideoMAEModel::activation(const at::Tensor& x, bool inPlace) const {
   const std::string& act = config_.hiddenAct;
-  if (act == "gelu") return at::gelu(x);
-  if (act == "gelu_new" || act == "gelu_pytorch_tanh") return at::gelu(x, "tanh");
-  if (act == "relu") return at::relu(x);
-  if (act == "silu" || act == "swish") return at::silu(x);
-  return x * at::sigmoid(x * 1.702);  // quick_gelu
+  at::Tensor y = x;
+  if (act == "gelu") return inPlace ? at::gelu_(y) : at::gelu(x);
+  if (act == "gelu_new" || act == "gelu_pytorch_tanh") return inPlace ? at::gelu_(y, "tanh") : at::gelu(x, "tanh");
+  if (act == "relu") return inPlace ? at::relu_(y) : at::relu(x);
+  if (act == "silu" || act == "swish") return inPlace ? at::silu_(y) : at::silu(x);
+  return inPlace ? y.mul_(at::sigmoid(y * 1.702)) : x * at::sigmoid(x * 1.702);  // quick_gelu
 }
 
 at::Tensor VideoMAEModel::dropout(const at::Tensor& x, double p) const {
@@ -210,31 +273,65 @@ at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
   const ModelConfig& c = config_;
   const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize;
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
-  at::Tensor h = hidden + attention(p, normed);
+  at::Tensor h = residualAdd(attention(layer, normed), hidden);
   at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps).reshape({b * n, d});
-  at::Tensor inter = activation(at::addmm(tensors_[p.interB], normed2, tensors_[p.interW].t()));
-  at::Tensor out = dropout(at::addmm(tensors_[p.outB], inter, tensors_[p.outW].t()), c.hiddenDropoutProb);
-  return h + out.view({b, n, d});
+  at::Tensor inter = activation(at::addmm(gemmBias(p.interB), normed2, gemmWeight(p.interW).t()), !at::GradMode::is_enabled());
+  at::Tensor out = dropout(at::addmm(gemmBias(p.outB), inter, gemmWeight(p.outW).t()), c.hiddenDropoutProb);
+  return residualAdd(out, h);
+}
+
+// With token-0 pooling and no hidden state returned, only token 0 of the last layer's output is
+// read: every token still supplies keys and values, but the other queries, attention rows, output
+// projections and MLP rows are dead work (7 % of videomae-base's FLOPs, and their backward). Each
+// remaining row is computed by the same ops as in layerForward. Returns (B, D).
+at::Tensor VideoMAEModel::lastLayerToken0(size_t layer, const at::Tensor& hidden) {
+  const LayerParams& p = layers_[layer];
+  const ModelConfig& c = config_;
+  const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim();
+  at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
+  auto [weight, bias] = qkvWeightAndBias(layer);
+  auto project = [&](const at::Tensor& x, int64_t from, int64_t rows) {
+    at::Tensor w = weight.narrow(0, from, rows).t();
+    return bias.defined() ? at::addmm(bias.narrow(0, from, rows), x, w) : at::mm(x, w);
+  };
+  at::Tensor query = project(normed.select(1, 0), 0, d).view({b, 1, heads, hd}).transpose(1, 2);
+  std::vector<at::Tensor> keyValue = project(normed.reshape({b * n, d}), d, 2 * d).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
+  double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
+  at::Tensor context = at::scaled_dot_product_attention(query, keyValue[0], keyValue[1], std::nullopt, dropoutP, false,
+                                                        1.0 / std::sqrt(static_cast<double>(hd)));
+  at::Tensor attn = at::addmm(gemmBias(p.attnOutB), context.transpose(1, 2).reshape({b, d}), gemmWeight(p.attnOutW).t());
+  at::Tensor h = residualAdd(dropout(attn, c.hiddenDropoutProb), hidden.select(1, 0));
+  at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps);
+  at::Tensor inter = activation(at::addmm(gemmBias(p.interB), normed2, gemmWeight(p.interW).t()), !at::GradMode::is_enabled());
+  return residualAdd(dropout(at::addmm(gemmBias(p.outB), inter, gemmWeight(p.outW).t()), c.hiddenDropoutProb), h);
 }
 
 ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options) {
   const ModelConfig& c = config_;
   at::Tensor pixels = checkInput(pixelValues);
+  if (at::GradMode::is_enabled()) cache_.clear();  // training: the eval caches would only hold memory
   AutocastGuard autocast(device_, options.bf16);
   if (!options.bf16) pixels = pixels.to(dtype_);
   at::Tensor hidden = embed(pixels);
   bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
-  for (size_t l = 0; l < layers_.size(); ++l)
+  // Pruning the last layer draws fewer dropout masks: only done where no dropout is active.
+  bool dropoutActive = training_ && (c.hiddenDropoutProb > 0 || c.attentionProbsDropoutProb > 0);
+  bool token0Only = !c.useMeanPooling && !options.wantHidden && !dropoutActive && !layers_.empty();
+  size_t fullLayers = token0Only ? layers_.size() - 1 : layers_.size();
+  for (size_t l = 0; l < fullLayers; ++l)
     hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
   at::Tensor pooled;
   if (c.useMeanPooling) {
     pooled = at::layer_norm(hidden.mean(1), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], 1e-5);
+  } else if (token0Only) {  // LayerNorm is per token: normalising token 0 alone gives the same pooled values
+    at::Tensor first = lastLayerToken0(layers_.size() - 1, hidden);
+    pooled = at::layer_norm(first, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
   } else {
     hidden = at::layer_norm(hidden, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
     pooled = hidden.select(1, 0);
   }
   ForwardOutput out;
-  at::Tensor logits = c.numLabels > 0 ? at::addmm(tensors_[classB_], pooled, tensors_[classW_].t()) : pooled;
+  at::Tensor logits = c.numLabels > 0 ? at::addmm(gemmBias(classB_), pooled, gemmWeight(classW_).t()) : pooled;
   out.logits = logits.to(at::kFloat);
   if (options.wantHidden) out.lastHiddenState = hidden.to(at::kFloat);
   if (labels.defined()) out.loss = computeLoss(out.logits, labels.to(device_), c, out.problemType);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/model/config.h"
+#include "core/model/derived_cache.h"
 
 namespace videomae::model {
 
@@ -65,19 +66,30 @@ class VideoMAEModel {
   bool gradientCheckpointing() const { return checkpointing_; }
   void to(c10::Device device);
 
+  // Every writer of parameter values calls this (load, initialise, optimizer step, device move):
+  // the no-grad caches of fused/cast weights are rebuilt on the next forward.
+  void markParametersChanged() { ++generation_; }
+
   // Grad mode is the caller's (inference for forward, enabled for training).
   ForwardOutput forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options);
 
   // One encoder layer (public for gradient checkpointing).
   at::Tensor layerForward(size_t layer, const at::Tensor& hidden);
+  // The last layer evaluated for token 0 only (token-0 pooling): (B, N, D) → (B, D).
+  at::Tensor lastLayerToken0(size_t layer, const at::Tensor& hidden);
 
  private:
   size_t add(const std::string& name, std::vector<int64_t> shape, ParamKind kind);
   void build();
   at::Tensor checkInput(const at::Tensor& pixelValues) const;
   at::Tensor embed(const at::Tensor& pixels);
-  at::Tensor attention(const LayerParams& p, const at::Tensor& normed);
-  at::Tensor activation(const at::Tensor& x) const;
+  at::Tensor attention(size_t layer, const at::Tensor& normed);
+  at::Tensor activation(const at::Tensor& x, bool inPlace) const;
+  bool caching() const;
+  at::Tensor gemmWeight(size_t index);
+  at::Tensor gemmBias(size_t index);
+  std::pair<at::Tensor, at::Tensor> qkvWeightAndBias(size_t layer);
+  at::Tensor positionTable(at::ScalarType dtype);
   at::Tensor dropout(const at::Tensor& x, double p) const;
 
   ModelConfig config_;
@@ -92,6 +104,8 @@ class VideoMAEModel {
   size_t projW_ = 0, projB_ = 0, finalNormW_ = 0, finalNormB_ = 0, classW_ = 0, classB_ = 0;
   std::vector<LayerParams> layers_;
   at::Tensor positionTable_;  // (1, N, D) float32 on device_
+  uint64_t generation_ = 0;
+  DerivedCache cache_;
 };
 
 // (1, n, d) float32: the interleaved sinusoid table, computed in float64 then rounded.

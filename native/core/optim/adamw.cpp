@@ -21,6 +21,7 @@ AdamW::AdamW(model::VideoMAEModel& model, AdamWOptions options) : model_(model),
 void AdamW::step(double lr) {
   if (!(lr >= 0)) fail(ErrorCode::InvalidArg, "AdamW.step: lr must be >= 0");
   at::NoGradGuard noGrad;
+  model_.markParametersChanged();  // _fused_adamw_ does not bump the parameters' version counters
   for (bool decayGroup : {true, false}) {
     std::vector<at::Tensor> params, grads, expAvgs, expAvgSqs, steps;
     for (size_t i = 0; i < model_.numParams(); ++i) {
