@@ -13,7 +13,8 @@ export interface ModelPreset {
   preprocessor: Record<string, unknown>;
 }
 
-function preprocessor(size: number): Record<string, unknown> {
+/** The preprocessor_config.json of a model that takes `size`×`size` frames (ImageNet mean/std). */
+export function preprocessor(size: number): Record<string, unknown> {
   return {
     crop_size: { height: size, width: size },
     do_center_crop: true,
