@@ -35,12 +35,12 @@ export interface DemoRecipe {
 export const DEMO_MOTIONS = ['MoveRight', 'MoveLeft', 'MoveUp', 'MoveDown', 'Grow', 'Shrink', 'Blink', 'Orbit', 'Shake', 'Still'];
 
 export const DEMO_RECIPE: DemoRecipe = {
-  data: { motions: DEMO_MOTIONS, train: 300, val: 20, test: 20, width: 64, height: 64, seconds: 1.28, seed: 0 },
+  data: { motions: DEMO_MOTIONS, train: 300, val: 20, test: 50, width: 64, height: 64, seconds: 1.28, seed: 0 },
   preset: 'small',
   configOverrides: { image_size: 64 },
   training: {
     learningRate: 1e-3,
-    numTrainEpochs: 10,
+    numTrainEpochs: 12,
     perDeviceTrainBatchSize: 16,
     perDeviceEvalBatchSize: 32,
     warmupSteps: 0.1,
