@@ -169,8 +169,11 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
       scene.speed = random.uniform(6.0, 9.0) * kPi / 180.0;
       break;
     case Motion::Grow: case Motion::Shrink: scene.speed = random.uniform(0.4, 0.55) / frames; break;  // log-size per frame
-    case Motion::Blink: scene.speed = 1.0 / random.uniform(16, 22); break;
-    case Motion::Shake: scene.speed = 1.0 / random.uniform(16, 20); break;
+    // Blink and Shake flip about twice per period of ~2 clip strides (a clip samples every ~4.4
+    // frames), so the two frames of a tubelet usually differ: at a slower blink every tubelet
+    // is all-on or all-off and only a comparison across time tells Blink from Still.
+    case Motion::Blink: scene.speed = 1.0 / random.uniform(8, 10); break;
+    case Motion::Shake: scene.speed = 1.0 / random.uniform(10, 12); break;
     case Motion::Still: break;
   }
   if (motion == Motion::Orbit) {
