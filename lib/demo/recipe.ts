@@ -14,6 +14,8 @@
  * - Many distinct videos (300 a class) rather than many epochs: with 100 a class the model
  *   memorises the training set (train loss → 0.08) at ~82 % validation accuracy.
  * - No random crop/scale: the synthetic data is already varied, and a crop can cut the object out.
+ * - Measured (shared 2-core machine): 96.8 % test accuracy (500 clips) in ~3.6 min wall; the
+ *   remaining errors are Orbit ↔ Shake. Deterministic: runDemo pins one libuv thread.
  */
 import type { SynthesizeOptions } from '../data/synth';
 import type { TrainingArgumentsInput } from '../train/training-args';
