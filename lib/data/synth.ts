@@ -16,6 +16,8 @@ export interface SynthesizeOptions {
   output: string;
   /** Number of classes (the first N motions of `synthMotions()`); default 10. */
   classes?: number;
+  /** The motion classes by name (a subset of `synthMotions()`, in this order); overrides `classes`. */
+  motions?: string[];
   /** Videos per class in each split; defaults 24 / 6 / 8. A split with 0 videos is not written. */
   train?: number;
   val?: number;
@@ -103,11 +105,21 @@ async function runPool<T>(items: T[], concurrency: number, run: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
+function pickMotions(motions: string[], options: SynthesizeOptions): string[] {
+  if (options.motions === undefined) return motions.slice(0, checkInt('classes', options.classes, 10, 2, motions.length));
+  const picked = options.motions;
+  const expected = `2 or more distinct names from ${motions.join(', ')}`;
+  if (!Array.isArray(picked) || picked.length < 2 || new Set(picked).size !== picked.length) throw invalidArg('motions', expected, picked);
+  for (const name of picked) if (!motions.includes(name)) throw invalidArg('motions', expected, name);
+  return [...picked];
+}
+
 export async function synthesizeDataset(options: SynthesizeOptions): Promise<SynthesizedDataset> {
   if (typeof options !== 'object' || options === null) throw invalidArg('options', 'an object', options);
   if (typeof options.output !== 'string' || options.output.length === 0) throw invalidArg('output', 'a folder path', options.output);
   const motions = synthMotions();
-  const classCount = checkInt('classes', options.classes, 10, 2, motions.length);
+  const classes = pickMotions(motions, options);
+  const classCount = classes.length;
   const perClass = {
     train: checkInt('train', options.train, 24, 0, 100000),
     val: checkInt('val', options.val, 6, 0, 100000),
@@ -125,7 +137,6 @@ export async function synthesizeDataset(options: SynthesizeOptions): Promise<Syn
   const concurrency = checkInt('concurrency', options.concurrency, 2, 1, 64);
   const frames = Math.max(1, Math.round(seconds * fps));
   const root = path.resolve(options.output);
-  const classes = motions.slice(0, classCount);
 
   const specs: SynthVideoSpec[] = [];
   SPLITS.forEach((split, splitIndex) => {

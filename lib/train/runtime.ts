@@ -126,6 +126,12 @@ export interface LoaderOptions {
   preprocessor: Record<string, unknown>;
   /** Keep the guide's random horizontal flip in training (default true); off for classes that differ by direction. */
   flip?: boolean;
+  /**
+   * Training augmentation: 'guide' (default) is the guide's random short-side scale + random crop;
+   * 'none' trains on the val/test transform (plain resize), for data that is already varied and
+   * whose objects a random crop could cut out (the synthetic demo set).
+   */
+  augmentation?: 'guide' | 'none';
 }
 
 /** The loader as the Trainer sees it: NativeTensor batches freed as soon as a step has used them. */
@@ -164,7 +170,7 @@ function trainTransforms(preprocessor: PreprocessorConfig, numFrames: number) {
   return guideTrainTransforms(preprocessor, numFrames, { minSize: Math.round((size * 256) / 224), maxSize: Math.round((size * 320) / 224) });
 }
 
-/** Train: one random clip per video, shuffled, guide train augmentation; eval: uniform clips in order, guide val transform. */
+/** Train: one random clip per video, shuffled, guide train augmentation (or none); eval: uniform clips in order, guide val transform. */
 export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOptions): BatchSource {
   const preprocessor = options.preprocessor as unknown as PreprocessorConfig;
   const loader = new DataLoader(dataset, {
@@ -175,7 +181,7 @@ export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOp
     ...(options.workers > 0 ? { workers: options.workers } : {}),
     clipSampler: options.train ? 'random' : 'uniform',
     numFrames: options.numFrames,
-    transforms: options.train
+    transforms: options.train && options.augmentation !== 'none'
       ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')
       : guideValTransforms(preprocessor, options.numFrames),
   });

@@ -54,6 +54,48 @@ describe('synthetic action dataset', () => {
     }
   });
 
+  // the object is bright (value >= 0.85) over a dark background (value <= ~0.46 with clutter)
+  function objectPixels(frame: Uint8Array): { count: number; x: number; y: number } {
+    let count = 0, sx = 0, sy = 0;
+    for (let i = 0; i < frame.length / 3; i++) {
+      if (Math.max(frame[i * 3]!, frame[i * 3 + 1]!, frame[i * 3 + 2]!) < 160) continue;
+      count++, sx += i % 64, sy += Math.floor(i / 64);
+    }
+    return { count, x: sx / count, y: sy / count };
+  }
+
+  test('a move stays in view and goes one way over a 32-frame clip (no wrap-around)', () => {
+    const directions: Record<string, [number, number]> = { MoveRight: [1, 0], MoveLeft: [-1, 0], MoveDown: [0, 1], MoveUp: [0, -1] };
+    for (const [motion, [dx, dy]] of Object.entries(directions)) {
+      for (const seed of [1, 2, 3]) {
+        const path = Array.from({ length: 32 }, (_, i) => objectPixels(renderSynthFrame({ motion, width: 64, height: 64, seed }, i)));
+        for (const p of path) expect(p.count).toBeGreaterThan(20);
+        const along = path.map((p) => p.x * dx + p.y * dy);
+        for (let i = 4; i < 32; i += 4) expect(along[i]!).toBeGreaterThan(along[i - 4]!);
+        expect(along[31]! - along[0]!).toBeGreaterThan(0.2 * 64);
+      }
+    }
+  });
+
+  test('grow and shrink start from the same size and change its area by more than 1.8x over 32 frames', () => {
+    for (const seed of [1, 2, 3]) {
+      const area = (motion: string, i: number): number => objectPixels(renderSynthFrame({ motion, width: 64, height: 64, seed }, i)).count;
+      expect(area('Grow', 0)).toBe(area('Shrink', 0));
+      expect(area('Grow', 31) / area('Grow', 0)).toBeGreaterThan(1.8);
+      expect(area('Shrink', 31) / area('Shrink', 0)).toBeLessThan(1 / 1.8);
+    }
+  });
+
+  test('picks the classes by name, in the order given', async () => {
+    const out = path.join(dir, 'named');
+    const result = await synthesizeDataset({ output: out, motions: ['Grow', 'MoveLeft'], train: 1, val: 0, test: 0, seconds: 0.2, width: 32, height: 32 });
+    expect(result.classes).toEqual(['Grow', 'MoveLeft']);
+    expect(fs.readdirSync(path.join(out, 'train')).sort()).toEqual(['Grow', 'MoveLeft']);
+    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Jump'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Grow'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(synthesizeDataset({ output: out, motions: ['Grow'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+  });
+
   test('writes a UCF101-layout folder of mpeg4 .avi and h264 .mp4 videos', async () => {
     const out = path.join(dir, 'ds');
     const result = await synthesizeDataset({ output: out, classes: 3, train: 2, val: 1, test: 0, seconds: 1, width: 64, height: 48 });

@@ -109,6 +109,10 @@ void drawObject(const SceneParams& scene, double cx, double cy, double angle, do
   }
 }
 
+// Motions are tuned to be clear over this many frames: one 8-frame clip at sample rate 4
+// (1.28 s at 25 fps), the clip the demo trains on.
+constexpr double kClipFrames = 32;
+
 double wrap(double value, double span) { return value - span * std::floor(value / span); }
 double fraction(double value) { return value - std::floor(value); }
 
@@ -134,47 +138,47 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
   scene.motion = motion;
   scene.width = width, scene.height = height;
   double side = std::min(width, height);
-  // Contrast: a dark background under a bright object or the reverse, picked at random.
-  bool darkBackground = random.coin();
-  double bgValue = darkBackground ? random.uniform(0.1, 0.3) : random.uniform(0.7, 0.9);
-  double objValue = darkBackground ? random.uniform(0.8, 1.0) : random.uniform(0.05, 0.25);
+  // A dark, muted background (any hue, a mild gradient, a little low-contrast clutter) under a
+  // bright, saturated object: the object and its motion carry the signal, the background varies
+  // without drowning it.
+  double bgValue = random.uniform(0.08, 0.32);
   double bgHue = random.uniform(0, 1);
-  scene.background0 = hsv(bgHue, random.uniform(0.2, 0.7), bgValue);
-  scene.background1 = hsv(bgHue + random.uniform(-0.15, 0.15) + 1, random.uniform(0.2, 0.7), std::clamp(bgValue + random.uniform(-0.1, 0.1), 0.0, 1.0));
+  scene.background0 = hsv(bgHue, random.uniform(0.2, 0.6), bgValue);
+  scene.background1 = hsv(bgHue + random.uniform(-0.1, 0.1) + 1, random.uniform(0.2, 0.6), std::clamp(bgValue + random.uniform(-0.06, 0.06), 0.0, 1.0));
   scene.gradientAngle = random.uniform(0, 2 * kPi);
   int clutterCount = random.integer(0, 2);
   for (int i = 0; i < clutterCount; ++i) {
-    double v = bgValue + (darkBackground ? 1 : -1) * random.uniform(0.1, 0.25);
-    scene.clutter.push_back({random.uniform(0, width), random.uniform(0, height), random.uniform(0.03, 0.08) * side,
-                             random.uniform(0.03, 0.08) * side, random.coin(), hsv(random.uniform(0, 1), random.uniform(0.2, 0.8), v)});
+    double v = bgValue + random.uniform(0.06, 0.14);
+    scene.clutter.push_back({random.uniform(0, width), random.uniform(0, height), random.uniform(0.03, 0.07) * side,
+                             random.uniform(0.03, 0.07) * side, random.coin(), hsv(random.uniform(0, 1), random.uniform(0.2, 0.6), v)});
   }
   scene.shape = shapes()[random.integer(0, static_cast<int>(shapes().size()) - 1)];
-  scene.colour = hsv(random.uniform(0, 1), random.uniform(0.3, 1.0), objValue);
-  scene.size = random.uniform(0.18, 0.26) * side;
-  scene.x0 = random.uniform(scene.size, width - scene.size);
-  scene.y0 = random.uniform(scene.size, height - scene.size);
+  scene.colour = hsv(random.uniform(0, 1), random.uniform(0.4, 1.0), random.uniform(0.85, 1.0));
+  scene.size = random.uniform(0.16, 0.22) * side;
+  // Every class starts from the same distribution of positions (frame 0 never tells the class),
+  // central enough that a move stays in view for kClipFrames frames.
+  scene.x0 = random.uniform(0.35, 0.65) * width;
+  scene.y0 = random.uniform(0.35, 0.65) * height;
   scene.angle0 = random.uniform(0, 2 * kPi);
   scene.phase = random.uniform(0, 1);
+  const double frames = kClipFrames - 1;
   switch (motion) {
-    case Motion::MoveRight: case Motion::MoveLeft:
-      scene.speed = random.uniform(0.015, 0.03) * width;
-      scene.x0 = random.uniform(0, width + 2 * scene.size);
-      break;
-    case Motion::MoveUp: case Motion::MoveDown:
-      scene.speed = random.uniform(0.015, 0.03) * height;
-      scene.y0 = random.uniform(0, height + 2 * scene.size);
-      break;
+    case Motion::MoveRight: case Motion::MoveLeft: scene.speed = random.uniform(0.3, 0.42) * width / frames; break;
+    case Motion::MoveUp: case Motion::MoveDown: scene.speed = random.uniform(0.3, 0.42) * height / frames; break;
     case Motion::RotateClockwise: case Motion::RotateCounterClockwise: case Motion::Orbit:
-      scene.speed = random.uniform(4.0, 8.0) * kPi / 180.0;
+      scene.speed = random.uniform(6.0, 9.0) * kPi / 180.0;
       break;
-    case Motion::Grow: case Motion::Shrink: scene.speed = 1.0 / random.uniform(40, 60); break;
-    case Motion::Blink: scene.speed = 1.0 / random.uniform(8, 14); break;
-    case Motion::Shake: scene.speed = 1.0 / random.uniform(6, 10); break;
+    case Motion::Grow: case Motion::Shrink: scene.speed = random.uniform(0.4, 0.55) / frames; break;  // log-size per frame
+    // Blink and Shake flip about twice per period of ~2 clip strides (a clip samples every ~4.4
+    // frames), so the two frames of a tubelet usually differ: at a slower blink every tubelet
+    // is all-on or all-off and only a comparison across time tells Blink from Still.
+    case Motion::Blink: scene.speed = 1.0 / random.uniform(8, 10); break;
+    case Motion::Shake: scene.speed = 1.0 / random.uniform(10, 12); break;
     case Motion::Still: break;
   }
   if (motion == Motion::Orbit) {
-    scene.orbitRadius = random.uniform(0.12, 0.22) * side;
-    double margin = scene.orbitRadius + scene.size;
+    scene.orbitRadius = random.uniform(0.14, 0.22) * side;
+    double margin = scene.orbitRadius + scene.size * 0.5;
     scene.x0 = margin < width - margin ? random.uniform(margin, width - margin) : width / 2.0;
     scene.y0 = margin < height - margin ? random.uniform(margin, height - margin) : height / 2.0;
   }
@@ -184,17 +188,19 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
 void renderFrame(const SceneParams& scene, int index, uint8_t* rgb) {
   drawBackground(scene, rgb);
   double t = index, x = scene.x0, y = scene.y0, angle = scene.angle0, scale = 1.0;
+  // Moves wrap around (after kClipFrames frames at the earliest); grow/shrink restart every
+  // kClipFrames frames, from a start size that is the same for both.
   double spanX = scene.width + 2 * scene.size, spanY = scene.height + 2 * scene.size;
-  constexpr double kLogMin = -0.75, kLogMax = 0.4;  // sizes 0.47x .. 1.5x of the base size
+  double growth = scene.speed * std::fmod(t, kClipFrames), logStart = 0.6 * (scene.phase - 0.5);
   switch (scene.motion) {
-    case Motion::MoveRight: x = wrap(scene.x0 + scene.speed * t, spanX) - scene.size; break;
-    case Motion::MoveLeft: x = wrap(scene.x0 - scene.speed * t, spanX) - scene.size; break;
-    case Motion::MoveDown: y = wrap(scene.y0 + scene.speed * t, spanY) - scene.size; break;
-    case Motion::MoveUp: y = wrap(scene.y0 - scene.speed * t, spanY) - scene.size; break;
+    case Motion::MoveRight: x = wrap(scene.x0 + scene.size + scene.speed * t, spanX) - scene.size; break;
+    case Motion::MoveLeft: x = wrap(scene.x0 + scene.size - scene.speed * t, spanX) - scene.size; break;
+    case Motion::MoveDown: y = wrap(scene.y0 + scene.size + scene.speed * t, spanY) - scene.size; break;
+    case Motion::MoveUp: y = wrap(scene.y0 + scene.size - scene.speed * t, spanY) - scene.size; break;
     case Motion::RotateClockwise: angle += scene.speed * t; break;  // y points down: +angle turns clockwise on screen
     case Motion::RotateCounterClockwise: angle -= scene.speed * t; break;
-    case Motion::Grow: scale = std::exp(kLogMin + (kLogMax - kLogMin) * fraction(scene.phase + scene.speed * t)); break;
-    case Motion::Shrink: scale = std::exp(kLogMax - (kLogMax - kLogMin) * fraction(scene.phase + scene.speed * t)); break;
+    case Motion::Grow: scale = std::exp(logStart + growth); break;
+    case Motion::Shrink: scale = std::exp(logStart - growth); break;
     case Motion::Blink:
       if (fraction(scene.phase + scene.speed * t) >= 0.5) return;  // off half of each period
       break;
@@ -203,7 +209,7 @@ void renderFrame(const SceneParams& scene, int index, uint8_t* rgb) {
       x = scene.x0 + scene.orbitRadius * std::cos(theta), y = scene.y0 + scene.orbitRadius * std::sin(theta);
       break;
     }
-    case Motion::Shake: x = scene.x0 + 0.08 * scene.width * std::sin(2 * kPi * (scene.phase + scene.speed * t)); break;
+    case Motion::Shake: x = scene.x0 + 0.12 * scene.width * std::sin(2 * kPi * (scene.phase + scene.speed * t)); break;
     case Motion::Still: break;
   }
   drawObject(scene, x, y, angle, scale, rgb);
