@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --peers] [--only decode,data,model,stream] [--quick]`: runs the decode, data,
+ * `npm run bench [-- --peers] [--only decode,data,model,stream] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
  * model and stream benchmarks, with the Python peers in the same run when `--peers` is given
  * (the reference environment is created by scripts/python-env.sh), writes each result as JSON under
  * bench/results/ and prints a markdown table of ratios (videomae ÷ peer, "how many times better").
@@ -21,13 +21,18 @@ interface BenchArgs {
   only: BenchName[];
   peers: boolean;
   quick: boolean;
+  /** Batch sizes of the model benchmark (default 1, 2, 4; batch 4 train steps need ~7 GB per side). */
+  modelBatches: number[] | undefined;
 }
 
 function parseArgs(argv: string[]): BenchArgs {
   const onlyIndex = argv.indexOf('--only');
   const only = onlyIndex >= 0 ? ((argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) as BenchName[]) : ALL;
   for (const name of only) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}: expected ${ALL.join(', ')}`);
-  return { only, peers: argv.includes('--peers'), quick: argv.includes('--quick') };
+  const batchesIndex = argv.indexOf('--model-batches');
+  const modelBatches = batchesIndex >= 0 ? (argv[batchesIndex + 1] ?? '').split(',').map(Number) : undefined;
+  if (modelBatches?.some((b) => !Number.isInteger(b) || b < 1)) throw new Error('--model-batches expects positive integers, e.g. 1,2');
+  return { only, peers: argv.includes('--peers'), quick: argv.includes('--quick'), modelBatches };
 }
 
 function referencePython(): string {
@@ -63,7 +68,8 @@ async function runOne(name: BenchName, args: BenchArgs, python: string | undefin
     }
     case 'model': {
       if (python) process.env.VIDEOMAE_PYTHON = python;
-      const raw = (await runModelBench({ python: Boolean(python), ...(args.quick ? { batches: [1], iterations: 1, train: false } : {}) })) as Record<string, unknown> & { rows?: BenchRow[] };
+      const sizes = args.quick ? { batches: [1], iterations: 1, train: false } : args.modelBatches ? { batches: args.modelBatches } : {};
+      const raw = (await runModelBench({ python: Boolean(python), ...sizes })) as Record<string, unknown> & { rows?: BenchRow[] };
       return { report: { name: 'model', rows: raw.rows ?? [], notes: [] }, raw };
     }
     case 'stream': {
