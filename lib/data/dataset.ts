@@ -103,20 +103,39 @@ export async function probeVideos(
 }
 
 /**
- * The load() step every dataset class shares: reads all headers natively (no frame is decoded),
- * records their metadata, and drops (onBadVideo 'skip') or raises on ('error') unreadable files.
+ * What every dataset class shares: labels and their maps, the video list, header metadata and the
+ * load() step, which reads all headers natively (no frame is decoded), records their metadata, and
+ * drops (onBadVideo 'skip') or raises on ('error') unreadable files.
  */
-export async function loadHeaders(
-  dataset: { videos: VideoEntry[]; info: Map<number, VideoInfo>; badVideos: BadVideo[] },
-  options: { onBadVideo?: OnBadVideo; threads?: number },
-  where: string,
-): Promise<void> {
-  const onBadVideo = options.onBadVideo ?? 'skip';
-  if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
-  const { info, bad, good } = await probeVideos(dataset.videos, onBadVideo, options.threads ?? 2);
-  info.forEach((value, key) => dataset.info.set(key, value));
-  dataset.badVideos = bad;
-  dataset.videos = good;
-  if (good.length === 0) throw new VideomaeError(`no readable video in ${where}`, 'ERR_VIDEOMAE_DATASET');
-}
+export abstract class LabelledVideoSet implements VideoDataset {
+  readonly label2id: Record<string, number>;
+  readonly id2label: Record<number, string>;
+  readonly info = new Map<number, VideoInfo>();
+  badVideos: BadVideo[] = [];
 
+  protected constructor(
+    readonly root: string,
+    readonly labels: string[],
+    public videos: VideoEntry[],
+  ) {
+    ({ label2id: this.label2id, id2label: this.id2label } = labelMaps(labels));
+  }
+
+  get length(): number {
+    return this.videos.length;
+  }
+
+  /** Where the videos come from, for messages. */
+  protected abstract get location(): string;
+
+  async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
+    const onBadVideo = options.onBadVideo ?? 'skip';
+    if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
+    const { info, bad, good } = await probeVideos(this.videos, onBadVideo, options.threads ?? 2);
+    info.forEach((value, key) => this.info.set(key, value));
+    this.badVideos = bad;
+    this.videos = good;
+    if (good.length === 0) throw new VideomaeError(`no readable video in ${this.location}`, 'ERR_VIDEOMAE_DATASET');
+    return this;
+  }
+}

@@ -6,10 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
-import {
-  VIDEO_EXTENSIONS, codePointCompare, labelMaps, loadHeaders,
-  type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo,
-} from './dataset';
+import { LabelledVideoSet, VIDEO_EXTENSIONS, codePointCompare, labelMaps, type OnBadVideo, type VideoEntry } from './dataset';
 
 export interface VideoFolderOptions {
   /** Split subfolder ('train', 'val', 'test', ...); omit when `root` itself holds the class folders. */
@@ -41,26 +38,16 @@ function walkSorted(dir: string, extensions: Set<string>, out: string[]): void {
   }
 }
 
-export class VideoFolderDataset implements VideoDataset {
-  readonly root: string;
+export class VideoFolderDataset extends LabelledVideoSet {
   readonly split: string | undefined;
-  readonly labels: string[];
-  readonly label2id: Record<string, number>;
-  readonly id2label: Record<number, string>;
-  videos: VideoEntry[];
-  readonly info = new Map<number, VideoInfo>();
-  badVideos: BadVideo[] = [];
 
   private constructor(root: string, split: string | undefined, labels: string[], videos: VideoEntry[]) {
-    this.root = root;
+    super(root, labels, videos);
     this.split = split;
-    this.labels = labels;
-    ({ label2id: this.label2id, id2label: this.id2label } = labelMaps(labels));
-    this.videos = videos;
   }
 
-  get length(): number {
-    return this.videos.length;
+  protected get location(): string {
+    return this.split ? path.join(this.root, this.split) : this.root;
   }
 
   /** Lists the split without opening any file. Throws ERR_VIDEOMAE_DATASET for a missing or empty split or class. */
@@ -95,11 +82,5 @@ export class VideoFolderDataset implements VideoDataset {
   /** scan() then load(). */
   static async load(root: string, options: VideoFolderOptions & { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<VideoFolderDataset> {
     return VideoFolderDataset.scan(root, options).load(options);
-  }
-
-  /** Reads every file's header (no frame is decoded); bad files are skipped or raise, per `onBadVideo`. */
-  async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
-    await loadHeaders(this, options, this.split ? path.join(this.root, this.split) : this.root);
-    return this;
   }
 }

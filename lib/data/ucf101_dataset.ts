@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
-import { labelMaps, loadHeaders, type BadVideo, type OnBadVideo, type VideoDataset, type VideoEntry, type VideoInfo } from './dataset';
+import { LabelledVideoSet, labelMaps, type OnBadVideo, type VideoEntry } from './dataset';
 
 export interface Ucf101Options {
   split: 'train' | 'test';
@@ -41,24 +41,13 @@ export function parseClassInd(file: string): string[] {
   return labels;
 }
 
-export class Ucf101Dataset implements VideoDataset {
-  readonly root: string;
-  readonly labels: string[];
-  readonly label2id: Record<string, number>;
-  readonly id2label: Record<number, string>;
-  videos: VideoEntry[];
-  readonly info = new Map<number, VideoInfo>();
-  badVideos: BadVideo[] = [];
-
+export class Ucf101Dataset extends LabelledVideoSet {
   private constructor(root: string, labels: string[], videos: VideoEntry[]) {
-    this.root = root;
-    this.labels = labels;
-    ({ label2id: this.label2id, id2label: this.id2label } = labelMaps(labels));
-    this.videos = videos;
+    super(root, labels, videos);
   }
 
-  get length(): number {
-    return this.videos.length;
+  protected get location(): string {
+    return this.root;
   }
 
   /** Reads classInd and the split list; checks that every listed file exists (without opening it). */
@@ -91,10 +80,5 @@ export class Ucf101Dataset implements VideoDataset {
 
   static async load(root: string, options: Ucf101Options & { onBadVideo?: OnBadVideo; threads?: number }): Promise<Ucf101Dataset> {
     return Ucf101Dataset.scan(root, options).load(options);
-  }
-
-  async load(options: { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<this> {
-    await loadHeaders(this, options, this.root);
-    return this;
   }
 }
