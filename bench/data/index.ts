@@ -46,8 +46,11 @@ function pythonPath(): string | null {
 }
 
 async function oursClipsPerSecond(dataset: VideoFolderDataset, workers: number, epochs: number, batchSize: number): Promise<{ clipsPerSecond: number; dataWaitMs: number }> {
+  // Same cores as the peer: with num_workers=0 the Python main process runs the transforms with
+  // torch's default intra-op threads (= cores); our single worker gets as many intra-op threads.
+  const intraOpThreads = workers === 1 ? os.availableParallelism() : 1;
   const loader = new DataLoader(dataset, {
-    batchSize, shuffle: true, seed: 42, workers, prefetch: 2 * workers, clipSampler: 'random', numFrames: 16, sampleRate: 4,
+    batchSize, shuffle: true, seed: 42, workers, intraOpThreads, prefetch: 2 * workers, clipSampler: 'random', numFrames: 16, sampleRate: 4,
     clipDurationFrom: 'fixed', transforms: guideTrainTransforms(PREPROCESSOR, 16),
   });
   for await (const _batch of loader.epoch(100)) break; // warm up: threads, first decode
@@ -88,7 +91,7 @@ export async function runDataBench(options: DataBenchOptions = {}): Promise<Data
     const peerWorkers = workers === 1 ? 0 : workers;
     const peer = python ? pythonClipsPerSecond(python, dataset, peerWorkers, epochs, batchSize) : null;
     rows.push({
-      case: `guide train chain 16×224, batch ${batchSize}, ${workers} worker${workers > 1 ? 's' : ''} (320×240 mpeg4 avi)`,
+      case: `guide train chain 16×224, batch ${batchSize}, ${workers} worker${workers > 1 ? 's' : ` × ${os.availableParallelism()} intra-op threads`} (320×240 mpeg4 avi)`,
       unit: 'clips/s', higherIsBetter: true, ours: ours.clipsPerSecond,
       peers: { [`PyAV + torch DataLoader (num_workers=${peerWorkers})`]: peer },
     });
