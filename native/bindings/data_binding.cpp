@@ -12,6 +12,7 @@
 #include "bindings/addon_data.h"
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
+#include "bindings/js_options.h"
 #include "bindings/registry.h"
 #include "core/data/clip_reader.h"
 #include "core/data/loader.h"
@@ -27,12 +28,7 @@ namespace {
 using data::TransformKind;
 using data::TransformSpec;
 
-double number(Napi::Object object, const char* key, double fallback) {
-  Napi::Value value = object.Get(key);
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsNumber()) fail(ErrorCode::InvalidArg, std::string("expected a number for ") + key);
-  return value.As<Napi::Number>().DoubleValue();
-}
+double number(Napi::Object object, const char* key, double fallback) { return optionalNumber(object, key, fallback, "data options"); }
 
 std::vector<double> numbers(Napi::Object object, const char* key) {
   std::vector<double> result;

@@ -2,10 +2,12 @@
 // Options become plain C++ structs on the JS thread; the pixel work runs on a libuv thread.
 #include <ATen/ATen.h>
 
+#include <limits>
 #include <string>
 
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
+#include "bindings/js_options.h"
 #include "bindings/registry.h"
 #include "core/errors.h"
 #include "core/image/video_processor.h"
@@ -16,18 +18,10 @@ namespace videomae::bindings {
 namespace {
 
 int intOption(Napi::Object options, const char* key, int fallback, const char* what) {
-  Napi::Value value = options.Get(key);
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsNumber()) fail(ErrorCode::InvalidArg, std::string(what) + ": " + key + " must be an integer");
-  double d = value.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<double>(static_cast<int>(d))) fail(ErrorCode::InvalidArg, std::string(what) + ": " + key + " must be an integer");
-  return static_cast<int>(d);
+  return static_cast<int>(optionalInteger(options, key, fallback, what, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
 
-bool boolOption(Napi::Object options, const char* key, bool fallback) {
-  Napi::Value value = options.Get(key);
-  return value.IsUndefined() ? fallback : value.ToBoolean().Value();
-}
+bool boolOption(Napi::Object options, const char* key, bool fallback) { return optionalBool(options, key, fallback); }
 
 std::array<float, 3> triple(Napi::Object options, const char* key, std::array<float, 3> fallback, const char* what) {
   Napi::Value value = options.Get(key);

@@ -2,42 +2,24 @@
 
 #include <ATen/Context.h>
 
+#include "bindings/js_options.h"
 #include "core/errors.h"
 
 namespace videomae::bindings {
 
 namespace {
 
-int64_t intField(Napi::Object o, const char* name, int64_t fallback) {
-  Napi::Value v = o.Get(name);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArg, std::string("model config: ") + name + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (d != static_cast<double>(static_cast<int64_t>(d))) fail(ErrorCode::InvalidArg, std::string("model config: ") + name + " must be an integer");
-  return static_cast<int64_t>(d);
-}
+int64_t intField(Napi::Object o, const char* name, int64_t fallback) { return optionalInteger(o, name, fallback, "model config"); }
 
 std::string stringField(Napi::Object o, const char* name, const std::string& fallback) {
-  Napi::Value v = o.Get(name);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsString()) fail(ErrorCode::InvalidArg, std::string("model config: ") + name + " must be a string");
-  return v.As<Napi::String>().Utf8Value();
+  return optionalString(o, name, fallback, "model config");
 }
 
 }  // namespace
 
-double numberOption(Napi::Object options, const char* name, double fallback) {
-  Napi::Value v = options.Get(name);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  if (!v.IsNumber()) fail(ErrorCode::InvalidArg, std::string("option ") + name + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
+double numberOption(Napi::Object options, const char* name, double fallback) { return optionalNumber(options, name, fallback, "option"); }
 
-bool boolOption(Napi::Object options, const char* name, bool fallback) {
-  Napi::Value v = options.Get(name);
-  if (v.IsUndefined() || v.IsNull()) return fallback;
-  return v.ToBoolean().Value();
-}
+bool boolOption(Napi::Object options, const char* name, bool fallback) { return optionalBool(options, name, fallback); }
 
 Napi::Object optionsObject(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() > index && info[index].IsObject()) return info[index].As<Napi::Object>();

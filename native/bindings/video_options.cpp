@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "bindings/js_options.h"
 #include "core/errors.h"
 
 namespace videomae::bindings {
@@ -9,21 +10,11 @@ namespace videomae::bindings {
 namespace {
 
 int intField(Napi::Object object, const char* key, int fallback) {
-  Napi::Value value = object.Get(key);
-  if (value.IsUndefined() || value.IsNull()) return fallback;
-  if (!value.IsNumber()) fail(ErrorCode::InvalidArg, std::string("option ") + key + " must be a number");
-  double number = value.As<Napi::Number>().DoubleValue();
-  if (!(number >= 0 && number <= 1e6) || number != static_cast<int>(number)) {
-    fail(ErrorCode::InvalidArg, std::string("option ") + key + " must be a non-negative integer");
-  }
-  return static_cast<int>(number);
+  return static_cast<int>(optionalInteger(object, key, fallback, "frame options", 0, 1000000));
 }
 
 std::string stringField(Napi::Object object, const char* key, const std::string& fallback) {
-  Napi::Value value = object.Get(key);
-  if (value.IsUndefined() || value.IsNull()) return fallback;
-  if (!value.IsString()) fail(ErrorCode::InvalidArg, std::string("option ") + key + " must be a string");
-  return value.As<Napi::String>().Utf8Value();
+  return optionalString(object, key, fallback, "frame options");
 }
 
 std::array<float, 3> triple(Napi::Object object, const char* key, float fallback) {
