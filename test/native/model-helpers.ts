@@ -1,8 +1,9 @@
 /** Shared helpers of the model tests: fixture paths and tolerance checks. */
 import * as path from 'node:path';
 import type { TensorData, TypedArrayLike } from '../../lib/native/tensor';
+import { repoRoot } from '../helpers/run-node';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+export { repoRoot };
 export const tinyFixture = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'videomae-tiny');
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

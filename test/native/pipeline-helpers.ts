@@ -1,13 +1,11 @@
 /** Shared helpers of the pipeline/image tests: the reference Python (HF, PIL, PyAV), if any. */
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
 export { referencePython } from '../helpers/reference-python';
 
 /** The shared tiny HF checkpoint (../shared relative to the repository root). */
-export const TINY_MODEL = path.resolve(__dirname, '../../../shared/fixtures/videomae-tiny');
+export { tinyFixture as TINY_MODEL } from './model-helpers';
+export { tempDir } from '../helpers/ffmpeg-videos';
 
 /** Writes a small test video with the ffmpeg CLI (moving test pattern, MPEG-4 part 2, yuv420p). */
 export function makeVideo(file: string, o: { width: number; height: number; frames: number; fps?: number; pattern?: string }): string {
@@ -16,6 +14,3 @@ export function makeVideo(file: string, o: { width: number; height: number; fram
   return file;
 }
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
