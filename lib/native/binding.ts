@@ -18,7 +18,7 @@ export interface NativeCore {
 export interface NativeInfo {
   napiVersion: number;
   napiBuildVersion: number;
-  libtorch: { version: string; path: string; source: string; parallelInfo: string; mkl: boolean; mkldnn: boolean };
+  libtorch: { version: string; path: string; source: string; parallelInfo: string; mkl: boolean; mkldnn: boolean; cpuGemm: string };
   cuda: { compiled: boolean; available: boolean; devices: number };
   cpu: { threads: number; interopThreads: number };
   ffmpeg: { version: string; libraries: Record<string, string>; configuration: string; license: string };

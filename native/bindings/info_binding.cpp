@@ -14,6 +14,7 @@ extern "C" {
 
 #include "bindings/exceptions.h"
 #include "bindings/registry.h"
+#include "core/model/linear.h"
 
 namespace videomae::bindings {
 
@@ -46,6 +47,7 @@ Napi::Object torchInfo(Napi::Env env) {
   torch.Set("parallelInfo", at::get_parallel_info());
   torch.Set("mkl", at::hasMKL());
   torch.Set("mkldnn", at::hasMKLDNN());
+  torch.Set("cpuGemm", videomae::model::cpuGemmBackend());
   return torch;
 }
 

@@ -14,6 +14,12 @@ describe('info()', () => {
     expect(typeof result.ffmpeg.configuration).toBe('string');
     expect(result.cuda.available).toBe(result.cuda.devices > 0);
   });
+
+  it('says which CPU GEMM backend the model uses: oneDNN where this libtorch has it, unless switched off', () => {
+    const { libtorch } = info();
+    const expected = libtorch.mkldnn && process.env.VIDEOMAE_GEMM !== 'blas' ? 'onednn' : 'blas';
+    expect(libtorch.cpuGemm).toBe(expected);
+  });
 });
 
 describe('native exceptions become VideomaeErrors with stable codes', () => {

@@ -44,3 +44,27 @@ test.each([false, true])('an optimizer step invalidates the cached weights of ev
   cached.dispose();
   fresh.dispose();
 });
+
+// Eval forwards run on weights packed by oneDNN for the first call's row count; other batch sizes
+// must still give each clip's own logits (a repacked or reordered weight, never a wrong layout).
+test.each([false, true])('packed eval weights serve any batch size with the per-clip logits (bf16 %s)', async (bf16) => {
+  const model = await load();
+  model.eval();
+  const pair = await model.forward({ pixelValues: pixels }, { bf16 });
+  const clipSize = pixels.data.length / 2;
+  const clip = (k: number) => pixels.data.subarray(k * clipSize, (k + 1) * clipSize);
+  const shape = (n: number) => [n, ...pixels.shape.slice(1)];
+  const single = await model.forward({ pixelValues: { data: Float32Array.from(clip(1)), shape: shape(1) } }, { bf16 });
+  const triple = new Float32Array(3 * clipSize);
+  [1, 0, 1].forEach((k, i) => triple.set(clip(k), i * clipSize));
+  const three = await model.forward({ pixelValues: { data: triple, shape: shape(3) } }, { bf16 });
+  const labels = pair.logits.shape[1] as number;
+  const row = (data: Float32Array, k: number) => data.subarray(k * labels, (k + 1) * labels);
+  const tolerance = bf16 ? 2e-2 : 1e-5;
+  expect(maxAbsDiff(row(single.logits.data, 0), row(pair.logits.data, 1))).toBeLessThan(tolerance);
+  expect(maxAbsDiff(row(three.logits.data, 0), row(pair.logits.data, 1))).toBeLessThan(tolerance);
+  expect(maxAbsDiff(row(three.logits.data, 1), row(pair.logits.data, 0))).toBeLessThan(tolerance);
+  expect(maxAbsDiff(row(three.logits.data, 2), row(pair.logits.data, 1))).toBeLessThan(tolerance);
+  expect(maxAbsDiff(row(pair.logits.data, 0), row(pair.logits.data, 1))).toBeGreaterThan(10 * tolerance);
+  model.dispose();
+});

@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/model/autocast_guard.h"
 #include "core/model/checkpointing.h"
+#include "core/model/linear.h"
 #include "core/model/loss.h"
 
 namespace videomae::model {
@@ -167,7 +168,7 @@ bool autocastBf16(c10::Device device) {
   return at::autocast::is_autocast_enabled(device.type()) && at::autocast::get_autocast_dtype(device.type()) == at::kBFloat16;
 }
 
-enum class Slot : uint64_t { Weight, Bias, QkvWeight, QkvBias, Position };
+using Slot = CacheSlot;
 
 uint64_t cacheKey(Slot slot, size_t index, at::ScalarType dtype) {
   return (static_cast<uint64_t>(index) << 16) | (static_cast<uint64_t>(slot) << 8) | static_cast<uint64_t>(dtype);
@@ -213,10 +214,30 @@ std::pair<at::Tensor, at::Tensor> VideoMAEModel::qkvWeightAndBias(size_t layer) 
   return {w, b};
 }
 
+std::vector<at::Tensor> VideoMAEModel::qkvSources(size_t layer) const {
+  const LayerParams& p = layers_[layer];
+  return {tensors_[p.queryW], tensors_[p.keyW], tensors_[p.valueW]};
+}
+
 at::Tensor VideoMAEModel::positionTable(at::ScalarType dtype) {
   if (dtype == positionTable_.scalar_type()) return positionTable_;
   if (!caching()) return positionTable_.to(dtype);
   return cache_.get(cacheKey(Slot::Position, 0, dtype), generation_, {positionTable_}, [&] { return positionTable_.to(dtype); });
+}
+
+// x·Wᵀ + b. In eval mode without autograd the GEMM-dtype weight's oneDNN-packed copy is cached
+// under (slot, index), rebuilt when the parameters it derives from (`sources`) change.
+at::Tensor VideoMAEModel::dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, Slot slot, size_t index,
+                                const std::vector<at::Tensor>& sources) {
+  if (!caching()) return linear(x, weight, bias);
+  at::Tensor packed = cache_.get(cacheKey(slot, index, weight.scalar_type()), generation_, sources,
+                                 [&] { return packLinearWeight(weight, x.size(0)); });
+  return linear(x, weight, bias, packed);
+}
+
+// A Linear layer of the model: parameters `weightIndex` and `biasIndex`.
+at::Tensor VideoMAEModel::dense(const at::Tensor& x, size_t weightIndex, size_t biasIndex) {
+  return dense(x, gemmWeight(weightIndex), gemmBias(biasIndex), Slot::Packed, weightIndex, {tensors_[weightIndex]});
 }
 
 // Conv3d with kernel = stride = (t, ph, pw) is a GEMM over non-overlapping tubelets: unfold the
@@ -229,7 +250,7 @@ at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
                            .permute({0, 1, 4, 6, 3, 2, 5, 7})
                            .reshape({b * nt * nh * nw, c.numChannels * t * ph * pw});
   at::Tensor weight = gemmWeight(projW_).reshape({c.hiddenSize, -1});
-  at::Tensor embedded = at::addmm(gemmBias(projB_), patches, weight.t()).view({b, nt * nh * nw, c.hiddenSize});
+  at::Tensor embedded = dense(patches, weight, gemmBias(projB_), Slot::Packed, projW_, {tensors_[projW_]}).view({b, nt * nh * nw, c.hiddenSize});
   at::Tensor position = positionTable(embedded.scalar_type());
   return at::GradMode::is_enabled() ? embedded + position : embedded.add_(position);
 }
@@ -243,13 +264,13 @@ at::Tensor VideoMAEModel::attention(size_t layer, const at::Tensor& normed) {
   const int64_t b = normed.size(0), n = normed.size(1), d = c.hiddenSize, heads = c.numAttentionHeads;
   auto [weight, bias] = qkvWeightAndBias(layer);
   at::Tensor flat = normed.reshape({b * n, d});
-  at::Tensor qkv = bias.defined() ? at::addmm(bias, flat, weight.t()) : at::mm(flat, weight.t());
+  at::Tensor qkv = dense(flat, weight, bias, Slot::PackedQkv, layer, qkvSources(layer));
   std::vector<at::Tensor> parts = qkv.view({b, n, 3, heads, c.headDim()}).permute({2, 0, 3, 1, 4}).unbind(0);
   double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
   at::Tensor context = at::scaled_dot_product_attention(parts[0], parts[1], parts[2], std::nullopt, dropoutP, false,
                                                         1.0 / std::sqrt(static_cast<double>(c.headDim())));
   context = context.transpose(1, 2).reshape({b * n, d});
-  at::Tensor out = at::addmm(gemmBias(p.attnOutB), context, gemmWeight(p.attnOutW).t());
+  at::Tensor out = dense(context, p.attnOutW, p.attnOutB);
   return dropout(out, c.hiddenDropoutProb);  // (B·N, D)
 }
 
@@ -275,8 +296,8 @@ at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
   at::Tensor h = residualAdd(attention(layer, normed), hidden);
   at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps).reshape({b * n, d});
-  at::Tensor inter = activation(at::addmm(gemmBias(p.interB), normed2, gemmWeight(p.interW).t()), !at::GradMode::is_enabled());
-  at::Tensor out = dropout(at::addmm(gemmBias(p.outB), inter, gemmWeight(p.outW).t()), c.hiddenDropoutProb);
+  at::Tensor inter = activation(dense(normed2, p.interW, p.interB), !at::GradMode::is_enabled());
+  at::Tensor out = dropout(dense(inter, p.outW, p.outB), c.hiddenDropoutProb);
   return residualAdd(out, h);
 }
 
@@ -290,20 +311,19 @@ at::Tensor VideoMAEModel::lastLayerToken0(size_t layer, const at::Tensor& hidden
   const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim();
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
   auto [weight, bias] = qkvWeightAndBias(layer);
-  auto project = [&](const at::Tensor& x, int64_t from, int64_t rows) {
-    at::Tensor w = weight.narrow(0, from, rows).t();
-    return bias.defined() ? at::addmm(bias.narrow(0, from, rows), x, w) : at::mm(x, w);
+  auto project = [&](const at::Tensor& x, int64_t from, int64_t rows, Slot slot) {
+    return dense(x, weight.narrow(0, from, rows), bias.defined() ? bias.narrow(0, from, rows) : at::Tensor(), slot, layer, qkvSources(layer));
   };
-  at::Tensor query = project(normed.select(1, 0), 0, d).view({b, 1, heads, hd}).transpose(1, 2);
-  std::vector<at::Tensor> keyValue = project(normed.reshape({b * n, d}), d, 2 * d).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
+  at::Tensor query = project(normed.select(1, 0), 0, d, Slot::PackedQuery).view({b, 1, heads, hd}).transpose(1, 2);
+  std::vector<at::Tensor> keyValue = project(normed.reshape({b * n, d}), d, 2 * d, Slot::PackedKeyValue).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
   double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
   at::Tensor context = at::scaled_dot_product_attention(query, keyValue[0], keyValue[1], std::nullopt, dropoutP, false,
                                                         1.0 / std::sqrt(static_cast<double>(hd)));
-  at::Tensor attn = at::addmm(gemmBias(p.attnOutB), context.transpose(1, 2).reshape({b, d}), gemmWeight(p.attnOutW).t());
+  at::Tensor attn = dense(context.transpose(1, 2).reshape({b, d}), p.attnOutW, p.attnOutB);
   at::Tensor h = residualAdd(dropout(attn, c.hiddenDropoutProb), hidden.select(1, 0));
   at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps);
-  at::Tensor inter = activation(at::addmm(gemmBias(p.interB), normed2, gemmWeight(p.interW).t()), !at::GradMode::is_enabled());
-  return residualAdd(dropout(at::addmm(gemmBias(p.outB), inter, gemmWeight(p.outW).t()), c.hiddenDropoutProb), h);
+  at::Tensor inter = activation(dense(normed2, p.interW, p.interB), !at::GradMode::is_enabled());
+  return residualAdd(dropout(dense(inter, p.outW, p.outB), c.hiddenDropoutProb), h);
 }
 
 ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options) {
@@ -331,7 +351,7 @@ ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Te
     pooled = hidden.select(1, 0);
   }
   ForwardOutput out;
-  at::Tensor logits = c.numLabels > 0 ? at::addmm(gemmBias(classB_), pooled, gemmWeight(classW_).t()) : pooled;
+  at::Tensor logits = c.numLabels > 0 ? dense(pooled, classW_, classB_) : pooled;
   out.logits = logits.to(at::kFloat);
   if (options.wantHidden) out.lastHiddenState = hidden.to(at::kFloat);
   if (labels.defined()) out.loss = computeLoss(out.logits, labels.to(device_), c, out.problemType);

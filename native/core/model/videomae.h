@@ -40,6 +40,9 @@ struct ForwardOutput {
   std::string problemType;     // resolved with the labels (HF stores it in the config)
 };
 
+// What an eval-cache entry holds (part of its key): fused or cast weights, oneDNN-packed weights.
+enum class CacheSlot : uint64_t { Weight, Bias, QkvWeight, QkvBias, Position, Packed, PackedQkv, PackedQuery, PackedKeyValue };
+
 class VideoMAEModel {
  public:
   VideoMAEModel(ModelConfig config, at::ScalarType dtype, c10::Device device);
@@ -90,6 +93,10 @@ class VideoMAEModel {
   at::Tensor gemmBias(size_t index);
   std::pair<at::Tensor, at::Tensor> qkvWeightAndBias(size_t layer);
   at::Tensor positionTable(at::ScalarType dtype);
+  at::Tensor dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, CacheSlot slot, size_t index,
+                   const std::vector<at::Tensor>& sources);
+  at::Tensor dense(const at::Tensor& x, size_t weightIndex, size_t biasIndex);
+  std::vector<at::Tensor> qkvSources(size_t layer) const;
   at::Tensor dropout(const at::Tensor& x, double p) const;
 
   ModelConfig config_;
