@@ -128,6 +128,17 @@ export function generateReferenceVideos(dir: string) {
     rotated: withRotation(mpeg4Avi, path.join(dir, 'rotated.mp4'), 90),
     oddH264: makeVideo(path.join(dir, 'odd.mp4'), { width: 63, height: 47, codec: ['-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv444p'] }),
     tenBit: makeVideo(path.join(dir, 'ten.mp4'), { codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '2', '-pix_fmt', 'yuv420p10le'] }),
+    // Real-world containers and codecs beyond the above: B-frames where the container has no pts
+    // (AVI), Annex-B H.264 in MPEG-TS (timestamps offset by the muxer), HEVC and MPEG-2 with
+    // B-frames, intra-only MJPEG (camera files), AV1.
+    mpeg4BframesAvi: makeVideo(path.join(dir, 'mpeg4-bframes.avi'), { codec: ['-c:v', 'mpeg4', '-q:v', '2', '-g', '10', '-bf', '2'] }),
+    h264Ts: makeVideo(path.join(dir, 'h264.ts'), { codec: h264 }),
+    hevcMp4: makeVideo(path.join(dir, 'hevc.mp4'), {
+      codec: ['-c:v', 'libx265', '-crf', '12', '-x265-params', 'bframes=3:keyint=12:log-level=error', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1'],
+    }),
+    mpeg2Mpg: makeVideo(path.join(dir, 'mpeg2.mpg'), { codec: ['-c:v', 'mpeg2video', '-q:v', '2', '-g', '12', '-bf', '2'] }),
+    mjpegAvi: makeVideo(path.join(dir, 'mjpeg.avi'), { codec: ['-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p'] }),
+    av1Mkv: makeVideo(path.join(dir, 'av1.mkv'), { codec: ['-c:v', 'libaom-av1', '-crf', '20', '-cpu-used', '8', '-g', '12', '-pix_fmt', 'yuv420p'] }),
     bt709Full: makeVideo(path.join(dir, 'bt709full.mp4'), {
       filters: 'scale=out_color_matrix=bt709:out_range=full,format=yuvj420p',
       codec: ['-c:v', 'libx264', '-crf', '12', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'pc'],

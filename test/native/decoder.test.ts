@@ -31,7 +31,7 @@ function scattered(n: number): number[] {
   return [n - 1, 0, Math.floor(n / 2), Math.floor(n / 2), 1, n - 2, 3, n - 1].filter((i) => i >= 0 && i < n);
 }
 
-const cases: Array<[string, () => string, { codec: string; pixelFormat?: string; h: number; w: number; mean?: number }]> = [
+const cases: Array<[string, () => string, { codec: string; pixelFormat?: string; h: number; w: number; mean?: number; lastUntimed?: boolean }]> = [
   ['mpeg4 in avi', () => videos.mpeg4Avi, { codec: 'mpeg4', h: 48, w: 64 }],
   ['H.264 with B-frames in mp4', () => videos.h264Mp4, { codec: 'h264', h: 48, w: 64 }],
   ['VP9 in webm at an odd size', () => videos.vp9Webm, { codec: 'vp9', h: 49, w: 65 }],
@@ -40,6 +40,12 @@ const cases: Array<[string, () => string, { codec: string; pixelFormat?: string;
   ['10-bit H.264', () => videos.tenBit, { codec: 'h264', pixelFormat: 'yuv420p10le', h: 48, w: 64, mean: 2 }],
   ['BT.709 full-range H.264', () => videos.bt709Full, { codec: 'h264', h: 48, w: 64 }],
   ['a 1-frame video', () => videos.oneFrame, { codec: 'h264', h: 48, w: 64 }],
+  ['mpeg4 with B-frames in avi', () => videos.mpeg4BframesAvi, { codec: 'mpeg4', h: 48, w: 64, lastUntimed: true }],
+  ['Annex-B H.264 with B-frames in MPEG-TS', () => videos.h264Ts, { codec: 'h264', h: 48, w: 64 }],
+  ['HEVC with B-frames in mp4', () => videos.hevcMp4, { codec: 'hevc', h: 48, w: 64 }],
+  ['MPEG-2 with B-frames in an MPEG program stream', () => videos.mpeg2Mpg, { codec: 'mpeg2video', h: 48, w: 64, lastUntimed: true }],
+  ['MJPEG in avi', () => videos.mjpegAvi, { codec: 'mjpeg', pixelFormat: 'yuvj420p', h: 48, w: 64 }],
+  ['AV1 in mkv', () => videos.av1Mkv, { codec: 'av1', h: 48, w: 64 }],
 ];
 
 describe.each(cases)('%s', (_name, file, expected) => {
@@ -51,9 +57,11 @@ describe.each(cases)('%s', (_name, file, expected) => {
       if (expected.pixelFormat) expect(reader.metadata.pixelFormat).toBe(expected.pixelFormat);
       expect(reader.metadata.numFrames).toBe(reference.frames.length);
       const times = Array.from(reader.frameTimestamps());
+      // ffprobe's best-effort times; it leaves the last picture of a stream whose container has no
+      // pts for reordered pictures (AVI, MPEG-PS with B-frames) without one.
       const probed = probeFrameTimes(file()).filter((t) => Number.isFinite(t));
-      expect(times).toHaveLength(probed.length);
-      times.forEach((t, i) => expect(t).toBeCloseTo(probed[i] as number, 5));
+      expect(probed).toHaveLength(times.length - (expected.lastUntimed ? 1 : 0));
+      probed.forEach((t, i) => expect(times[i]).toBeCloseTo(t, 5));
 
       const indices = scattered(reader.metadata.numFrames);
       const frames = await reader.getFramesAt(indices);

@@ -82,6 +82,7 @@ struct VideoDecoder::Impl {
   bool positionKnown = false;
   int64_t lastOutput = -1;
   bool draining = false;
+  int64_t sequence = 0;  // decode-order number of the next indexed packet read (valid after a rewind)
   av::Packet packet = av::allocPacket();
   av::Frame frame = av::allocFrame();
   FrameConverter converter;
@@ -98,6 +99,8 @@ struct VideoDecoder::Impl {
   std::vector<char> skippedMark;
 
   void open(const OpenOptions& options);
+  bool rewind(int64_t firstDts);
+  std::vector<int64_t> displayOrderPass();
   void buildMetadata();
   void seekToKeyframe(int64_t keyframe);
   bool receiveFrame();  // next decoded frame into `frame`; false at end of stream
@@ -146,7 +149,8 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
   codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   av::check(avcodec_open2(codec.get(), decoder, nullptr), ErrorCode::Unsupported,
             "cannot open the " + std::string(decoder->name) + " decoder for " + label);
-  index = scanPackets(format, best, label);
+  index = scanPackets(format, best, label, par->video_delay > 0);
+  if (index.needsDisplayOrder) index.applyDisplayOrder(displayOrderPass());
   if (index.pts.empty()) fail(ErrorCode::Decode, label + " has a video stream without any frame");
   references = std::make_unique<ReferenceFrames>(par);
   disposable.assign(index.pts.size(), 0);
@@ -156,6 +160,59 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
   timestamps.reserve(index.pts.size());
   for (int64_t pts : index.pts) timestamps.push_back(static_cast<double>(pts) * tb);
   buildMetadata();
+}
+
+// Back to the stream's first packet (dts `firstDts`): by timestamp, else by byte 0 for demuxers
+// that resync on any byte (MPEG-PS/TS, elementary streams). True when the next packet read will
+// be that first packet or an earlier one.
+bool VideoDecoder::Impl::rewind(int64_t firstDts) {
+  AVFormatContext* format = input.format.get();
+  // Packets numbered from the start (MPEG-PS/TS, elementary streams) need exactly the start: byte 0.
+  if (index.bySequence && av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE) >= 0) return true;
+  if (avformat_seek_file(format, stream->index, INT64_MIN, firstDts, firstDts, 0) >= 0) return true;
+  if (format->iformat->flags & AVFMT_NO_BYTE_SEEK) return false;
+  return av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE) >= 0;
+}
+
+// Decodes the whole stream once (no IDCT, no loop filter: only the picture order matters) with
+// each packet's pts replaced by its decode-order number, and returns those numbers in the order
+// the decoder outputs the pictures: the presentation order the container does not state.
+std::vector<int64_t> VideoDecoder::Impl::displayOrderPass() {
+  std::vector<std::pair<int64_t, int64_t>> numberOf;  // (dts, decode-order number)
+  for (size_t i = 0; i < index.packets.size(); ++i) numberOf.emplace_back(index.packets[i].dts, static_cast<int64_t>(i));
+  std::sort(numberOf.begin(), numberOf.end());
+  if (!rewind(index.packets.front().dts)) fail(ErrorCode::Decode, "cannot seek back to the start of " + label);
+  int64_t sequence = 0;
+  AVCodecContext* ctx = codec.get();
+  ctx->skip_idct = AVDISCARD_ALL;
+  ctx->skip_loop_filter = AVDISCARD_ALL;
+  std::vector<int64_t> order;
+  auto drain = [&] {
+    while (avcodec_receive_frame(ctx, frame.get()) >= 0) {
+      order.push_back(frame->pts);
+      av_frame_unref(frame.get());
+    }
+  };
+  while (av_read_frame(input.format.get(), packet.get()) >= 0) {
+    if (packet->stream_index == stream->index && indexedPacket(packet.get())) {
+      auto it = std::lower_bound(numberOf.begin(), numberOf.end(), std::make_pair(packet->dts, INT64_MIN));
+      packet->pts = index.bySequence ? sequence : (it != numberOf.end() && it->first == packet->dts ? it->second : AV_NOPTS_VALUE);
+      ++sequence;
+      if (avcodec_send_packet(ctx, packet.get()) == AVERROR(EAGAIN)) {
+        drain();
+        avcodec_send_packet(ctx, packet.get());
+      }
+      drain();
+    }
+    av_packet_unref(packet.get());
+  }
+  avcodec_send_packet(ctx, nullptr);
+  drain();
+  avcodec_flush_buffers(ctx);
+  ctx->skip_idct = AVDISCARD_DEFAULT;
+  ctx->skip_loop_filter = AVDISCARD_DEFAULT;
+  if (order.empty()) fail(ErrorCode::Decode, label + ": no picture of the video stream could be decoded");
+  return order;
 }
 
 void VideoDecoder::Impl::buildMetadata() {
@@ -190,12 +247,10 @@ void VideoDecoder::Impl::buildMetadata() {
 
 void VideoDecoder::Impl::seekToKeyframe(int64_t keyframe) {
   ++stats.seeks;
-  int ret = av_seek_frame(input.format.get(), stream->index, index.pts[keyframe], AVSEEK_FLAG_BACKWARD);
-  if (ret < 0 && keyframe == 0) {
-    // Some demuxers cannot seek by timestamp: restart from the first byte.
-    ret = avformat_seek_file(input.format.get(), stream->index, INT64_MIN, INT64_MIN, INT64_MIN, 0);
-    if (ret < 0) ret = av_seek_frame(input.format.get(), -1, 0, AVSEEK_FLAG_BYTE);
-  }
+  int ret = index.bySequence ? -1 : av_seek_frame(input.format.get(), stream->index, index.seekTs[keyframe], AVSEEK_FLAG_BACKWARD);
+  // Some demuxers cannot seek by timestamp; packets numbered from the start are only read from it.
+  if (ret < 0 && keyframe == 0) ret = rewind(index.seekTs[0]) ? 0 : -1;
+  sequence = 0;
   av::check(ret, ErrorCode::Decode, "cannot seek in " + label);
   avcodec_flush_buffers(codec.get());
   for (int64_t position : skippedSinceSeek) skippedMark[position] = 0;
@@ -226,6 +281,8 @@ bool VideoDecoder::Impl::receiveFrame() {
     }
     if (packet->stream_index == stream->index) {
       // Read by the decoder for this packet (frame threads copy it when the packet is submitted).
+      if (!index.retag.empty()) packet->pts = index.packetPts(packet.get(), sequence);
+      if (indexedPacket(packet.get())) ++sequence;
       codec->skip_frame = discardFor(packet.get());
       ret = avcodec_send_packet(codec.get(), packet.get());
       // INVALIDDATA: a corrupt packet; its frame never comes out, which the caller reports.
@@ -268,7 +325,8 @@ std::vector<int64_t> VideoDecoder::Impl::framesInPtsRange(int64_t first, int64_t
 }
 
 int64_t VideoDecoder::Impl::frameIndexOf(const AVFrame* decoded) const {
-  int64_t ts = decoded->best_effort_timestamp;
+  // Retagged packets carry exact pts; FFmpeg's best-effort guess would mix in the container's dts.
+  int64_t ts = index.retag.empty() ? decoded->best_effort_timestamp : decoded->pts;
   if (ts == AV_NOPTS_VALUE) ts = decoded->pts;
   if (ts == AV_NOPTS_VALUE) return -1;
   return index.indexOfPts(ts);
