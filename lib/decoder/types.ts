@@ -22,7 +22,7 @@ export type VideoSource = string | Uint8Array;
 export interface OpenOptions {
   /** Video stream index; default: FFmpeg's best video stream. */
   stream?: number;
-  /** Decoder threads for this video (0 = FFmpeg auto: frame + slice threads). */
+  /** Decoder threads for this video (0 = automatic: one for frames up to 0.1 megapixel, where threads cost more than they gain; FFmpeg's frame + slice threads above). */
   decoderThreads?: number;
 }
 
