@@ -137,6 +137,9 @@ export function generateReferenceVideos(dir: string) {
       codec: ['-c:v', 'libx265', '-crf', '12', '-x265-params', 'bframes=3:keyint=12:log-level=error', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1'],
     }),
     mpeg2Mpg: makeVideo(path.join(dir, 'mpeg2.mpg'), { codec: ['-c:v', 'mpeg2video', '-q:v', '2', '-g', '12', '-bf', '2'] }),
+    // Elementary streams: no container timestamps at all (H.264) or only some (MPEG-2).
+    h264Raw: makeVideo(path.join(dir, 'raw.h264'), { codec: h264 }),
+    mpeg2Raw: makeVideo(path.join(dir, 'raw.m2v'), { codec: ['-c:v', 'mpeg2video', '-q:v', '2', '-g', '12', '-bf', '2'] }),
     mjpegAvi: makeVideo(path.join(dir, 'mjpeg.avi'), { codec: ['-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p'] }),
     av1Mkv: makeVideo(path.join(dir, 'av1.mkv'), { codec: ['-c:v', 'libaom-av1', '-crf', '20', '-cpu-used', '8', '-g', '12', '-pix_fmt', 'yuv420p'] }),
     bt709Full: makeVideo(path.join(dir, 'bt709full.mp4'), {

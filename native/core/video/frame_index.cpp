@@ -75,9 +75,11 @@ FrameIndex scanPackets(AVFormatContext* format, int streamIndex, const std::stri
     }
     av_packet_unref(packet.get());
   }
-  if (missingPts && reorders && !missingDts && !index.packets.empty()) {
+  // Reordered pictures without pts, or packets without any timestamp (raw H.264/HEVC streams):
+  // the packets cannot give the presentation order.
+  if (missingPts && (reorders || missingDts) && !index.packets.empty()) {
     index.needsDisplayOrder = true;
-    index.bySequence = (format->iformat->flags & (AVFMT_TS_DISCONT | AVFMT_NOTIMESTAMPS)) != 0;
+    index.bySequence = missingDts || (format->iformat->flags & (AVFMT_TS_DISCONT | AVFMT_NOTIMESTAMPS)) != 0;
     return index;
   }
   std::vector<std::tuple<int64_t, bool, int64_t>> frames;  // (pts, key, seek timestamp)
@@ -98,7 +100,7 @@ FrameIndex scanPackets(AVFormatContext* format, int streamIndex, const std::stri
   return index;
 }
 
-void FrameIndex::applyDisplayOrder(const std::vector<int64_t>& outputOrder) {
+void FrameIndex::applyDisplayOrder(const std::vector<int64_t>& outputOrder, int64_t frameDuration) {
   std::vector<int64_t> ranked;  // packets that produced a picture, each once, in output order
   std::vector<char> seen(packets.size(), 0);
   for (int64_t number : outputOrder) {
@@ -108,8 +110,15 @@ void FrameIndex::applyDisplayOrder(const std::vector<int64_t>& outputOrder) {
   }
   std::vector<int64_t> times;
   times.reserve(ranked.size());
-  for (int64_t number : ranked) times.push_back(packets[number].dts);
+  bool allDts = true;
+  for (int64_t number : ranked) {
+    times.push_back(packets[number].dts);
+    allDts &= packets[number].dts != AV_NOPTS_VALUE;
+  }
   std::sort(times.begin(), times.end());
+  if (!allDts) {  // no timestamps at all: one frame duration apart from 0
+    for (size_t r = 0; r < times.size(); ++r) times[r] = static_cast<int64_t>(r) * std::max<int64_t>(frameDuration, 1);
+  }
   std::map<int64_t, int64_t> votes;  // offset between a packet's own pts and its rank's time
   for (size_t r = 0; r < ranked.size(); ++r) {
     const int64_t own = packets[ranked[r]].pts;

@@ -38,8 +38,9 @@ struct FrameIndex {
   bool bySequence = false;
 
   // `outputOrder`: decode-order packet numbers in the order the decoder returned their pictures.
-  // Frame r gets the r-th smallest dts plus the offset most packets with a pts agree on (0 if none).
-  void applyDisplayOrder(const std::vector<int64_t>& outputOrder);
+  // Frame r gets the r-th smallest dts plus the offset most packets with a pts agree on (0 if none),
+  // or r·frameDuration (time base units) when packets have no dts either.
+  void applyDisplayOrder(const std::vector<int64_t>& outputOrder, int64_t frameDuration);
 
   // The pts to give a packet before decoding it (its own pts when no retagging is needed);
   // `sequence`: its decode-order number since the start of the stream (bySequence).

@@ -155,7 +155,11 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
   av::check(avcodec_open2(codec.get(), decoder, nullptr), ErrorCode::Unsupported,
             "cannot open the " + std::string(decoder->name) + " decoder for " + label);
   index = scanPackets(format, best, label, par->video_delay > 0);
-  if (index.needsDisplayOrder) index.applyDisplayOrder(displayOrderPass());
+  if (index.needsDisplayOrder) {
+    AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+    if (rate.num <= 0 || rate.den <= 0) rate = AVRational{25, 1};
+    index.applyDisplayOrder(displayOrderPass(), av_rescale_q(1, av_inv_q(rate), stream->time_base));
+  }
   if (index.pts.empty()) fail(ErrorCode::Decode, label + " has a video stream without any frame");
   references = std::make_unique<ReferenceFrames>(par);
   disposable.assign(index.pts.size(), 0);
