@@ -12,11 +12,13 @@ extern "C" {
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/video/av_input.h"
 #include "core/video/clip_rules.h"
 #include "core/video/frame_converter.h"
 #include "core/video/frame_index.h"
+#include "core/video/frame_index_cache.h"
 #include "core/video/reference_frames.h"
 
 namespace videomae::video {
@@ -72,6 +74,7 @@ struct VideoDecoder::Impl {
   AVStream* stream = nullptr;
   av::CodecContext codec;
   std::string label;
+  std::string path;  // the file opened (empty for a buffer): the key of the frame-index cache
   VideoMetadata meta;
   FrameIndex index;
   std::vector<double> timestamps;
@@ -154,11 +157,18 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
   codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   av::check(avcodec_open2(codec.get(), decoder, nullptr), ErrorCode::Unsupported,
             "cannot open the " + std::string(decoder->name) + " decoder for " + label);
-  index = scanPackets(format, best, label, par->video_delay > 0);
-  if (index.needsDisplayOrder) {
-    AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
-    if (rate.num <= 0 || rate.den <= 0) rate = AVRational{25, 1};
-    index.applyDisplayOrder(displayOrderPass(), av_rescale_q(1, av_inv_q(rate), stream->time_base));
+  const std::optional<FileStamp> stamp = path.empty() ? std::nullopt : stampOf(path);
+  std::optional<FrameIndex> cached = stamp ? cachedFrameIndex(path, best, *stamp) : std::nullopt;
+  if (cached) {
+    index = std::move(*cached);
+  } else {
+    index = scanPackets(format, best, label, par->video_delay > 0);
+    if (index.needsDisplayOrder) {
+      AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+      if (rate.num <= 0 || rate.den <= 0) rate = AVRational{25, 1};
+      index.applyDisplayOrder(displayOrderPass(), av_rescale_q(1, av_inv_q(rate), stream->time_base));
+    }
+    if (stamp && !index.pts.empty()) storeFrameIndex(path, best, *stamp, index);
   }
   if (index.pts.empty()) fail(ErrorCode::Decode, label + " has a video stream without any frame");
   references = std::make_unique<ReferenceFrames>(par);
@@ -438,6 +448,7 @@ std::unique_ptr<VideoDecoder> VideoDecoder::openFile(const std::string& path, co
   quietLibav();
   auto impl = std::make_unique<Impl>();
   impl->label = path;
+  impl->path = canonicalPath(path);
   impl->input = av::openInputFile(path);
   impl->open(options);
   return std::unique_ptr<VideoDecoder>(new VideoDecoder(std::move(impl)));
