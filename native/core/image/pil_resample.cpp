@@ -30,6 +30,19 @@ uint8_t clampToByte(int32_t accumulator) {
 
 constexpr int32_t kHalf = 1 << (kPrecisionBits - 1);
 
+// One output pixel: `count` taps of weights `k` over source pixels `step` bytes apart, from `px`.
+inline void convolvePixel(const uint8_t* px, int64_t step, const int32_t* k, int count, uint8_t* out) {
+  int32_t r = kHalf, g = kHalf, b = kHalf;
+  for (int t = 0; t < count; ++t, px += step) {
+    r += px[0] * k[t];
+    g += px[1] * k[t];
+    b += px[2] * k[t];
+  }
+  out[0] = clampToByte(r);
+  out[1] = clampToByte(g);
+  out[2] = clampToByte(b);
+}
+
 // One separable pass over rows [0, rows) of an interleaved image, along x (horizontal) or y.
 void horizontalPass(const ImageView& src, int rowOffset, int rows, const ResampleAxis& axis, uint8_t* dst, int outWidth) {
   for (int y = 0; y < rows; ++y) {
@@ -38,15 +51,7 @@ void horizontalPass(const ImageView& src, int rowOffset, int rows, const Resampl
     for (int x = 0; x < outWidth; ++x) {
       const int32_t* k = &axis.weights[static_cast<size_t>(x) * axis.taps];
       const uint8_t* px = line + static_cast<int64_t>(axis.first[x]) * src.channels;
-      int32_t r = kHalf, g = kHalf, b = kHalf;
-      for (int t = 0; t < axis.count[x]; ++t, px += src.channels) {
-        r += px[0] * k[t];
-        g += px[1] * k[t];
-        b += px[2] * k[t];
-      }
-      out[x * 3 + 0] = clampToByte(r);
-      out[x * 3 + 1] = clampToByte(g);
-      out[x * 3 + 2] = clampToByte(b);
+      convolvePixel(px, src.channels, k, axis.count[x], out + x * 3);
     }
   }
 }
@@ -80,16 +85,7 @@ void verticalPass(const ImageView& src, const ResampleAxis& axis, int outHeight,
     const uint8_t* first = src.data + static_cast<int64_t>(axis.first[y]) * src.rowStride;
     uint8_t* out = dst + static_cast<int64_t>(y) * rowBytes;
     for (int x = 0; x < src.width; ++x) {
-      int32_t r = kHalf, g = kHalf, b = kHalf;
-      const uint8_t* px = first + static_cast<int64_t>(x) * src.channels;
-      for (int t = 0; t < axis.count[y]; ++t, px += src.rowStride) {
-        r += px[0] * k[t];
-        g += px[1] * k[t];
-        b += px[2] * k[t];
-      }
-      out[x * 3 + 0] = clampToByte(r);
-      out[x * 3 + 1] = clampToByte(g);
-      out[x * 3 + 2] = clampToByte(b);
+      convolvePixel(first + static_cast<int64_t>(x) * src.channels, src.rowStride, k, axis.count[y], out + x * 3);
     }
   }
 }

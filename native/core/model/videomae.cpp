@@ -235,9 +235,10 @@ at::Tensor VideoMAEModel::dense(const at::Tensor& x, const at::Tensor& weight, c
   return linear(x, weight, bias, packed);
 }
 
-// A Linear layer of the model: parameters `weightIndex` and `biasIndex`.
+// A Linear layer of the model: parameters `weightIndex` and `biasIndex`. The weight is viewed as
+// (out, in): the patch embedding's Conv3d kernel (D, C, t, ph, pw) flattens to (D, C·t·ph·pw).
 at::Tensor VideoMAEModel::dense(const at::Tensor& x, size_t weightIndex, size_t biasIndex) {
-  return dense(x, gemmWeight(weightIndex), gemmBias(biasIndex), Slot::Packed, weightIndex, {tensors_[weightIndex]});
+  return dense(x, gemmWeight(weightIndex).flatten(1), gemmBias(biasIndex), Slot::Packed, weightIndex, {tensors_[weightIndex]});
 }
 
 // Conv3d with kernel = stride = (t, ph, pw) is a GEMM over non-overlapping tubelets: unfold the
@@ -249,8 +250,7 @@ at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
   at::Tensor patches = pixels.reshape({b, nt, t, c.numChannels, nh, ph, nw, pw})
                            .permute({0, 1, 4, 6, 3, 2, 5, 7})
                            .reshape({b * nt * nh * nw, c.numChannels * t * ph * pw});
-  at::Tensor weight = gemmWeight(projW_).reshape({c.hiddenSize, -1});
-  at::Tensor embedded = dense(patches, weight, gemmBias(projB_), Slot::Packed, projW_, {tensors_[projW_]}).view({b, nt * nh * nw, c.hiddenSize});
+  at::Tensor embedded = dense(patches, projW_, projB_).view({b, nt * nh * nw, c.hiddenSize});
   at::Tensor position = positionTable(embedded.scalar_type());
   return at::GradMode::is_enabled() ? embedded + position : embedded.add_(position);
 }

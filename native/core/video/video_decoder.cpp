@@ -197,9 +197,16 @@ bool VideoDecoder::Impl::rewind(int64_t firstDts) {
 // each packet's pts replaced by its decode-order number, and returns those numbers in the order
 // the decoder outputs the pictures: the presentation order the container does not state.
 std::vector<int64_t> VideoDecoder::Impl::displayOrderPass() {
+  // Packets are known by their dts, or (bySequence) by their position in the stream.
   std::vector<std::pair<int64_t, int64_t>> numberOf;  // (dts, decode-order number)
-  for (size_t i = 0; i < index.packets.size(); ++i) numberOf.emplace_back(index.packets[i].dts, static_cast<int64_t>(i));
-  std::sort(numberOf.begin(), numberOf.end());
+  if (!index.bySequence) {
+    for (size_t i = 0; i < index.packets.size(); ++i) numberOf.emplace_back(index.packets[i].dts, static_cast<int64_t>(i));
+    std::sort(numberOf.begin(), numberOf.end());
+  }
+  auto numberOfDts = [&](int64_t dts) {
+    auto it = std::lower_bound(numberOf.begin(), numberOf.end(), std::make_pair(dts, INT64_MIN));
+    return it != numberOf.end() && it->first == dts ? it->second : AV_NOPTS_VALUE;
+  };
   if (!rewind(index.packets.front().dts)) fail(ErrorCode::Decode, "cannot seek back to the start of " + label);
   int64_t sequence = 0;
   AVCodecContext* ctx = codec.get();
@@ -214,8 +221,7 @@ std::vector<int64_t> VideoDecoder::Impl::displayOrderPass() {
   };
   while (av_read_frame(input.format.get(), packet.get()) >= 0) {
     if (packet->stream_index == stream->index && indexedPacket(packet.get())) {
-      auto it = std::lower_bound(numberOf.begin(), numberOf.end(), std::make_pair(packet->dts, INT64_MIN));
-      packet->pts = index.bySequence ? sequence : (it != numberOf.end() && it->first == packet->dts ? it->second : AV_NOPTS_VALUE);
+      packet->pts = index.bySequence ? sequence : numberOfDts(packet->dts);
       ++sequence;
       if (avcodec_send_packet(ctx, packet.get()) == AVERROR(EAGAIN)) {
         drain();
