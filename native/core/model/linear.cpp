@@ -27,11 +27,8 @@ const std::optional<c10::OperatorHandle>& oneDnnLinearOp() {
   return op;
 }
 
-bool oneDnnApplies(const at::Tensor& x, const at::Tensor& weight) {
-  if (!oneDnnLinearOp() || !x.device().is_cpu()) return false;
-  const at::ScalarType type = x.scalar_type();
-  return (type == at::kFloat || type == at::kBFloat16) && weight.scalar_type() == type;
-}
+// Whether oneDNN can take a CPU tensor of this dtype (float16 and others go to addmm).
+bool oneDnnType(at::ScalarType type) { return type == at::kFloat || type == at::kBFloat16; }
 
 // x (M, K) · weight (N, K)ᵀ + bias through oneDNN, no autograd. Boxed call: the op's schema
 // (Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) is matched at run time.
@@ -93,22 +90,26 @@ at::Tensor packLinearWeight(const at::Tensor& weight, int64_t rows) {
   }();
   static const std::optional<c10::OperatorHandle> reorder =
       oneDnnLinearOp() ? c10::Dispatcher::singleton().findOp({"mkldnn::_reorder_linear_weight", ""}) : std::nullopt;
+  if (!enabled || !reorder || !weight.device().is_cpu()) return at::Tensor();
   const at::Tensor w = cpuAutocastBf16(weight) ? castForAutocast(weight) : weight;
-  if (!enabled || !reorder || !oneDnnApplies(w, w)) return at::Tensor();
+  if (!oneDnnType(w.scalar_type())) return at::Tensor();
   torch::jit::Stack stack{c10::IValue(w.contiguous()), c10::IValue(rows)};
   reorder->callBoxed(&stack);
   return stack.back().toTensor();
 }
 
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& packed) {
+  // addmm with the caller's operands: under autocast it casts them itself.
+  auto addmm = [&] { return bias.defined() ? at::addmm(bias, x, weight.t()) : at::mm(x, weight.t()); };
+  if (!oneDnnLinearOp() || !x.device().is_cpu()) return addmm();
   at::Tensor a = x, w = weight, b = bias;
   if (cpuAutocastBf16(x)) {
     a = castForAutocast(a);
     w = castForAutocast(w);
     b = castForAutocast(b);
   }
-  if (!oneDnnApplies(a, w) || (b.defined() && b.scalar_type() != a.scalar_type()))
-    return b.defined() ? at::addmm(b, x, weight.t()) : at::mm(x, weight.t());
+  const at::ScalarType type = a.scalar_type();
+  if (!oneDnnType(type) || w.scalar_type() != type || (b.defined() && b.scalar_type() != type)) return addmm();
   const bool graph = at::GradMode::is_enabled() && (a.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
   if (!graph) return oneDnnProduct(a, packed.defined() && packed.scalar_type() == a.scalar_type() ? packed : w, b);
   if (b.defined()) return OneDnnLinear::apply(a, w, b);
