@@ -108,6 +108,11 @@ void FrameIndex::applyDisplayOrder(const std::vector<int64_t>& outputOrder, int6
     seen[number] = 1;
     ranked.push_back(number);
   }
+  needsDisplayOrder = false;
+  if (ranked.empty()) {  // no picture came out: the index stays empty (the caller reports it)
+    packets.clear();
+    return;
+  }
   std::vector<int64_t> times;
   times.reserve(ranked.size());
   bool allDts = true;
@@ -142,7 +147,6 @@ void FrameIndex::applyDisplayOrder(const std::vector<int64_t>& outputOrder, int6
   std::sort(retag.begin(), retag.end());
   packets.clear();
   packets.shrink_to_fit();
-  needsDisplayOrder = false;
   buildFrames(*this, std::move(frames));
 }
 
