@@ -36,7 +36,10 @@ function parseArgs(argv: string[]): BenchArgs {
 }
 
 function referencePython(): string {
-  const out = execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return out.trim().split('\n').pop()!;
 }
 
@@ -59,7 +62,10 @@ function decodeRows(result: DecodeBenchResult): BenchRow[] {
 async function runOne(name: BenchName, args: BenchArgs, python: string | undefined): Promise<{ report: BenchReport; raw: unknown }> {
   switch (name) {
     case 'decode': {
-      const raw = await runDecodeBench({ python: python ?? false, ...(args.quick ? { ucfVideos: 4, hdVideos: 1, batch: 8, rounds: 1 } : {}) });
+      const raw = await runDecodeBench({
+        python: python ?? false,
+        ...(args.quick ? { ucfVideos: 4, hdVideos: 1, batch: 8, rounds: 1 } : {}),
+      });
       return { report: { name: 'decode', rows: decodeRows(raw), notes: [raw.machine.note] }, raw };
     }
     case 'data': {

@@ -16,12 +16,30 @@ async function main() {
   const id2label = Object.fromEntries(train.labels.map((label, i) => [i, label]));
   // A real run: VideoMAEForVideoClassification.fromPretrained('path/to/videomae-base', { id2label, ignoreMismatchedSizes: true })
   const model = await VideoMAEForVideoClassification.fromConfig(
-    { imageSize: 64, patchSize: 16, numFrames: 4, tubeletSize: 2, hiddenSize: 32, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 64, id2label },
+    {
+      imageSize: 64,
+      patchSize: 16,
+      numFrames: 4,
+      tubeletSize: 2,
+      hiddenSize: 32,
+      numHiddenLayers: 1,
+      numAttentionHeads: 2,
+      intermediateSize: 64,
+      id2label,
+    },
     { seed: 0 },
   );
   const trainer = new Trainer({
     model,
-    args: { outputDir: path.join(work, 'model'), numTrainEpochs: 1, perDeviceTrainBatchSize: 4, learningRate: 1e-3, evalStrategy: 'epoch', saveStrategy: 'epoch', disableTqdm: true },
+    args: {
+      outputDir: path.join(work, 'model'),
+      numTrainEpochs: 1,
+      perDeviceTrainBatchSize: 4,
+      learningRate: 1e-3,
+      evalStrategy: 'epoch',
+      saveStrategy: 'epoch',
+      disableTqdm: true,
+    },
     trainDataset: train,
     evalDataset: val,
     horizontalFlip: false,

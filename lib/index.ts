@@ -2,7 +2,14 @@
 export { VideomaeError, isVideomaeError, type VideomaeErrorCode } from './errors';
 export { info, type VideomaeInfo } from './info';
 export { toNativeTensor, isNativeTensor, type NativeTensor, type TensorData, type TypedArrayLike } from './native/tensor';
-export { synthesizeDataset, synthMotions, renderSynthFrame, type SynthesizeOptions, type SynthesizedDataset, type SynthCodec } from './data/synth';
+export {
+  synthesizeDataset,
+  synthMotions,
+  renderSynthFrame,
+  type SynthesizeOptions,
+  type SynthesizedDataset,
+  type SynthCodec,
+} from './data/synth';
 export { VideoReader, decodeClip, decodeClips, uniformTemporalSubsample } from './decoder';
 export type {
   VideoMetadata,
@@ -21,16 +28,34 @@ export type {
   ClipSource,
 } from './decoder';
 export { pipeline, VideoImageProcessor, resizeFrames, loadProcessorConfig, type VideoClassifier, type PipelineOptions } from './pipeline';
-export type { ClassifyOptions, Prediction, FunctionToApply, RawFrame, StreamFrame, StreamOptions, StreamPrediction, VideoInput, FrameTensor, ImageProcessorConfig } from './pipeline';
+export type {
+  ClassifyOptions,
+  Prediction,
+  FunctionToApply,
+  RawFrame,
+  StreamFrame,
+  StreamOptions,
+  StreamPrediction,
+  VideoInput,
+  FrameTensor,
+  ImageProcessorConfig,
+} from './pipeline';
 export { resolveModel, hubCacheDir, type ResolveModelOptions } from './hub';
-export { VideoFolderDataset, type VideoFolderOptions } from './data/folder_dataset';
-export { Ucf101Dataset, type Ucf101Options } from './data/ucf101_dataset';
+export { VideoFolderDataset, type VideoFolderOptions } from './data/folder-dataset';
+export { Ucf101Dataset, type Ucf101Options } from './data/ucf101-dataset';
 export { VIDEO_EXTENSIONS, type VideoDataset, type VideoEntry, type VideoInfo, type BadVideo, type OnBadVideo } from './data/dataset';
 export { DataLoader, type DataLoaderOptions, type Batch, type SamplePlan, type LoaderStats } from './data/loader';
 export { sampleClips, clipDuration, SeededRandom, type ClipSamplerSpec, type ClipWindow, type ClipDurationOptions } from './data/samplers';
 export {
-  applyTransforms, validateTransforms, guideTrainTransforms, guideValTransforms, inferenceTransforms, preprocessorConstants,
-  type VideoTransform, type PreprocessorConfig, type PreprocessorConstants,
+  applyTransforms,
+  validateTransforms,
+  guideTrainTransforms,
+  guideValTransforms,
+  inferenceTransforms,
+  preprocessorConstants,
+  type VideoTransform,
+  type PreprocessorConfig,
+  type PreprocessorConstants,
 } from './data/transforms';
 export {
   VideoMAEForVideoClassification,

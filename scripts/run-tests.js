@@ -22,7 +22,7 @@ try {
   failed = json.numFailedTests + json.numRuntimeErrorTestSuites;
   fs.rmSync(report, { force: true });
 } catch {
-  failed = Math.max(failed, 1);  // jest crashed before writing its report
+  failed = Math.max(failed, 1); // jest crashed before writing its report
 }
 if (result.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);

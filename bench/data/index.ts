@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VideoFolderDataset } from '../../lib/data/folder_dataset';
+import { VideoFolderDataset } from '../../lib/data/folder-dataset';
 import { DataLoader } from '../../lib/data/loader';
 import { synthesizeDataset } from '../../lib/data/synth';
 import { guideTrainTransforms } from '../../lib/data/transforms';
@@ -37,7 +37,10 @@ const PREPROCESSOR = { size: 224, image_mean: [0.485, 0.456, 0.406], image_std: 
 
 function pythonPath(): string | null {
   try {
-    const out = execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const python = out.trim().split('\n').pop()!;
     return fs.existsSync(python) ? python : null;
   } catch {
@@ -45,13 +48,27 @@ function pythonPath(): string | null {
   }
 }
 
-async function oursClipsPerSecond(dataset: VideoFolderDataset, workers: number, epochs: number, batchSize: number): Promise<{ clipsPerSecond: number; dataWaitMs: number }> {
+async function oursClipsPerSecond(
+  dataset: VideoFolderDataset,
+  workers: number,
+  epochs: number,
+  batchSize: number,
+): Promise<{ clipsPerSecond: number; dataWaitMs: number }> {
   // Same cores as the peer: with num_workers=0 the Python main process runs the transforms with
   // torch's default intra-op threads (= cores); our single worker gets as many intra-op threads.
   const intraOpThreads = workers === 1 ? os.availableParallelism() : 1;
   const loader = new DataLoader(dataset, {
-    batchSize, shuffle: true, seed: 42, workers, intraOpThreads, prefetch: 2 * workers, clipSampler: 'random', numFrames: 16, sampleRate: 4,
-    clipDurationFrom: 'fixed', transforms: guideTrainTransforms(PREPROCESSOR, 16),
+    batchSize,
+    shuffle: true,
+    seed: 42,
+    workers,
+    intraOpThreads,
+    prefetch: 2 * workers,
+    clipSampler: 'random',
+    numFrames: 16,
+    sampleRate: 4,
+    clipDurationFrom: 'fixed',
+    transforms: guideTrainTransforms(PREPROCESSOR, 16),
   });
   for await (const _batch of loader.epoch(100)) break; // warm up: threads, first decode
   let clips = 0;
@@ -62,10 +79,28 @@ async function oursClipsPerSecond(dataset: VideoFolderDataset, workers: number, 
   return { clipsPerSecond: clips / seconds, dataWaitMs: loader.stats.dataWaitMs };
 }
 
-function pythonClipsPerSecond(python: string, dataset: VideoFolderDataset, workers: number, epochs: number, batchSize: number): number | null {
-  const config = { paths: dataset.videos.map((v) => v.path), labels: dataset.videos.map((v) => v.label), batchSize, workers, epochs, numFrames: 16, sampleRate: 4, fps: 30 };
+function pythonClipsPerSecond(
+  python: string,
+  dataset: VideoFolderDataset,
+  workers: number,
+  epochs: number,
+  batchSize: number,
+): number | null {
+  const config = {
+    paths: dataset.videos.map((v) => v.path),
+    labels: dataset.videos.map((v) => v.label),
+    batchSize,
+    workers,
+    epochs,
+    numFrames: 16,
+    sampleRate: 4,
+    fps: 30,
+  };
   try {
-    const out = execFileSync(python, [path.join(packageRoot(), 'bench', 'data', 'python_loader.py'), JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(python, [path.join(packageRoot(), 'bench', 'data', 'python_loader.py'), JSON.stringify(config)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     return (JSON.parse(out.trim().split('\n').pop()!) as { clipsPerSecond: number }).clipsPerSecond;
   } catch (error) {
     process.stderr.write(`bench/data: python peer failed: ${(error as Error).message.split('\n')[0]}\n`);
@@ -80,7 +115,19 @@ export async function runDataBench(options: DataBenchOptions = {}): Promise<Data
   const workerCounts = options.workers ?? [1, 2];
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-bench-data-'));
   const classes = 4;
-  await synthesizeDataset({ output: dir, classes, train: Math.ceil(videos / classes), val: 0, test: 0, width: 320, height: 240, fps: 25, seconds: 4, codec: 'mpeg4', force: true });
+  await synthesizeDataset({
+    output: dir,
+    classes,
+    train: Math.ceil(videos / classes),
+    val: 0,
+    test: 0,
+    width: 320,
+    height: 240,
+    fps: 25,
+    seconds: 4,
+    codec: 'mpeg4',
+    force: true,
+  });
   const dataset = await VideoFolderDataset.load(dir, { split: 'train' });
   const python = options.python === false ? null : pythonPath();
   const rows: DataBenchReport['rows'] = [];
@@ -92,7 +139,9 @@ export async function runDataBench(options: DataBenchOptions = {}): Promise<Data
     const peer = python ? pythonClipsPerSecond(python, dataset, peerWorkers, epochs, batchSize) : null;
     rows.push({
       case: `guide train chain 16×224, batch ${batchSize}, ${workers} worker${workers > 1 ? 's' : ` × ${os.availableParallelism()} intra-op threads`} (320×240 mpeg4 avi)`,
-      unit: 'clips/s', higherIsBetter: true, ours: ours.clipsPerSecond,
+      unit: 'clips/s',
+      higherIsBetter: true,
+      ours: ours.clipsPerSecond,
       peers: { [`PyAV + torch DataLoader (num_workers=${peerWorkers})`]: peer },
     });
     details[`workers${workers}`] = { ours, python: peer };

@@ -37,7 +37,19 @@ export interface DecodeBenchResult {
   machine: { cores: number; cpu: string; note: string; loadAverage: { start: number[]; end: number[] } };
   clip: { start: number; end: number; numFrames: number; shortSide: number };
   rounds: number;
-  sets: Record<string, { videos: string; videosPerBatch: number; videomae: Rates; pytorchvideo?: Rates; smartPyav?: Rates; smartPyavPoolOneThread?: number; ratios?: Record<string, number>; peers?: Record<string, unknown> }>;
+  sets: Record<
+    string,
+    {
+      videos: string;
+      videosPerBatch: number;
+      videomae: Rates;
+      pytorchvideo?: Rates;
+      smartPyav?: Rates;
+      smartPyavPoolOneThread?: number;
+      ratios?: Record<string, number>;
+      peers?: Record<string, unknown>;
+    }
+  >;
 }
 
 function ffmpeg(args: string[]): void {
@@ -50,7 +62,21 @@ function generate(dir: string, ucf: number, hd: number): { ucf: string[]; hd: st
     const file = path.join(dir, `ucf_${i}.avi`);
     const seconds = 4 + (i * 6) / Math.max(ucf - 1, 1);
     if (!fs.existsSync(file)) {
-      ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25:duration=${seconds.toFixed(2)}`, '-c:v', 'mpeg4', '-vtag', 'XVID', '-q:v', '4', '-g', '12', file]);
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=320x240:rate=25:duration=${seconds.toFixed(2)}`,
+        '-c:v',
+        'mpeg4',
+        '-vtag',
+        'XVID',
+        '-q:v',
+        '4',
+        '-g',
+        '12',
+        file,
+      ]);
     }
     ucfFiles.push(file);
   }
@@ -58,14 +84,35 @@ function generate(dir: string, ucf: number, hd: number): { ucf: string[]; hd: st
   for (let i = 0; i < hd; i += 1) {
     const file = path.join(dir, `hd_${i}.mp4`);
     if (!fs.existsSync(file)) {
-      ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=25:duration=4`, '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '3', '-g', '50', '-pix_fmt', 'yuv420p', file]);
+      ffmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=1920x1080:rate=25:duration=4`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-bf',
+        '3',
+        '-g',
+        '50',
+        '-pix_fmt',
+        'yuv420p',
+        file,
+      ]);
     }
     hdFiles.push(file);
   }
   return { ucf: ucfFiles, hd: hdFiles };
 }
 
-async function measure(videos: string[], batch: number, options: { numFrames: number; clip: { start: number; end: number }; size: { shortestEdge: number } }, threads: number): Promise<Rates> {
+async function measure(
+  videos: string[],
+  batch: number,
+  options: { numFrames: number; clip: { start: number; end: number }; size: { shortestEdge: number } },
+  threads: number,
+): Promise<Rates> {
   const jobs = Array.from({ length: batch }, (_, i) => videos[i % videos.length] as string);
   await decodeClip(jobs[0] as string, options); // warm up (page cache, first-use init)
   let t0 = process.hrtime.bigint();
@@ -83,18 +130,36 @@ function pythonPath(option: string | false | undefined): string | undefined {
   if (option === false) return undefined;
   if (option) return option;
   try {
-    return execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], { encoding: 'utf8' }).trim().split('\n').pop();
+    return execFileSync('bash', [path.join(packageRoot(), 'scripts', 'python-env.sh')], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop();
   } catch {
     return undefined;
   }
 }
 
-function peers(python: string, videos: string[], batch: number, clip: { start: number; end: number }, numFrames: number, shortSide: number, threads: number) {
-  const script = [path.join(__dirname, 'pyav_peers.py'), path.join(packageRoot(), 'bench', 'decode', 'pyav_peers.py')].find((p) => fs.existsSync(p));
+function peers(
+  python: string,
+  videos: string[],
+  batch: number,
+  clip: { start: number; end: number },
+  numFrames: number,
+  shortSide: number,
+  threads: number,
+) {
+  const script = [path.join(__dirname, 'pyav_peers.py'), path.join(packageRoot(), 'bench', 'decode', 'pyav_peers.py')].find((p) =>
+    fs.existsSync(p),
+  );
   if (!script) throw new Error('bench/decode/pyav_peers.py not found');
   const jobs = Array.from({ length: batch }, (_, i) => videos[i % videos.length] as string);
   const run = (pool: number) =>
-    JSON.parse(execFileSync(python, [script, JSON.stringify({ videos: jobs, ...clip, numFrames, shortSide, pool })], { encoding: 'utf8', maxBuffer: 1 << 24 })) as Record<string, unknown>;
+    JSON.parse(
+      execFileSync(python, [script, JSON.stringify({ videos: jobs, ...clip, numFrames, shortSide, pool })], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      }),
+    ) as Record<string, unknown>;
   const single = run(1);
   const pool = run(threads);
   return { single, pool };
@@ -155,7 +220,12 @@ export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<
           vsSmartPyavPool: entry.videomae.pool / entry.smartPyav.pool,
         };
         const first = peerRuns[0] as ReturnType<typeof peers>;
-        entry.peers = { pyav: first.single.pyavVersion, torch: first.single.torchVersion, decord: first.single.decord, torchcodec: first.single.torchcodec };
+        entry.peers = {
+          pyav: first.single.pyavVersion,
+          torch: first.single.torchVersion,
+          decord: first.single.decord,
+          torchcodec: first.single.torchcodec,
+        };
       } else {
         entry.peers = { skipped: 'no Python environment (scripts/python-env.sh)' };
       }

@@ -27,7 +27,15 @@ export interface ModelBenchOptions {
  * gflops: the model's FLOPs (what transformers executes) per second; executedGflops and peakFraction:
  * the FLOPs this package executes (token-0 pooling skips the last layer's dead rows) per second.
  */
-interface Row { what: 'forward' | 'trainStep'; batch: number; mode: string; msPerClip: number; gflops?: number; executedGflops?: number; peakFraction?: number }
+interface Row {
+  what: 'forward' | 'trainStep';
+  batch: number;
+  mode: string;
+  msPerClip: number;
+  gflops?: number;
+  executedGflops?: number;
+  peakFraction?: number;
+}
 
 /** Forward FLOPs of videomae-base per clip (2·MACs): patch GEMM, 12 layers (QKV, attention, out, MLP), head. */
 export function forwardFlopsPerClip(n = 1568, d = 768, i = 3072, layers = 12, patch = 1536): number {
@@ -50,7 +58,10 @@ function measureMatmulPeak(bf16: boolean): number {
   return nativeAs<{ benchMatmul(n: number, bf16: boolean, reps: number): number }>().benchMatmul(2048, bf16, 5);
 }
 
-interface PeerResult { results?: Array<{ what: string; batch: number; mode: string; msPerClip: number }>; peakRssMB?: number | null }
+interface PeerResult {
+  results?: Array<{ what: string; batch: number; mode: string; msPerClip: number }>;
+  peakRssMB?: number | null;
+}
 
 /** The rows of `npm run bench`'s ratio table: ms per clip (and forward's share of the matmul peak) against transformers. */
 export function benchRows(node: Row[], python: unknown, peaks: Record<string, number>): BenchRow[] {
@@ -63,8 +74,13 @@ export function benchRows(node: Row[], python: unknown, peaks: Record<string, nu
     if (r.what === 'forward') {
       const theirs = peerMs(r);
       const fraction = (flops: number, ms: number) => (100 * flops) / (ms / 1000) / 1e9 / peaks[r.mode];
-      rows.push({ case: `${label}: % of the ${r.mode} matmul peak (${peaks[r.mode].toFixed(0)} GFLOP/s), executed FLOPs`, unit: '%', higherIsBetter: true,
-        ours: fraction(executedForwardFlopsPerClip(), r.msPerClip), peers: { transformers: theirs === null ? null : fraction(forwardFlopsPerClip(), theirs) } });
+      rows.push({
+        case: `${label}: % of the ${r.mode} matmul peak (${peaks[r.mode].toFixed(0)} GFLOP/s), executed FLOPs`,
+        unit: '%',
+        higherIsBetter: true,
+        ours: fraction(executedForwardFlopsPerClip(), r.msPerClip),
+        peers: { transformers: theirs === null ? null : fraction(forwardFlopsPerClip(), theirs) },
+      });
     }
   }
   return rows;
@@ -93,7 +109,8 @@ class PythonPeer {
 
   static async start(): Promise<PythonPeer> {
     const script = path.join(packageRoot(), 'scripts', 'python-env.sh');
-    const python = process.env.VIDEOMAE_PYTHON ?? (fs.existsSync(script) ? execFileSync('bash', [script], { encoding: 'utf8' }).trim() : '');
+    const python =
+      process.env.VIDEOMAE_PYTHON ?? (fs.existsSync(script) ? execFileSync('bash', [script], { encoding: 'utf8' }).trim() : '');
     if (!python) throw new Error('no Python reference environment (scripts/python-env.sh)');
     const child = spawn(python, [path.join(packageRoot(), 'bench', 'model', 'peer.py'), '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -101,8 +118,8 @@ class PythonPeer {
     const peer = new PythonPeer(child);
     child.on('exit', (code) => peer.failAll(`python peer exited (${String(code)}): ${stderr.trim().split('\n').pop() ?? ''}`));
     child.on('error', (error) => peer.failAll(`python peer: ${error.message}`));
-    child.stdin.on('error', () => undefined);  // EPIPE after an exit: reported through 'exit'
-    await peer.next();  // {"ready": true}
+    child.stdin.on('error', () => undefined); // EPIPE after an exit: reported through 'exit'
+    await peer.next(); // {"ready": true}
     return peer;
   }
 
@@ -118,7 +135,15 @@ class PythonPeer {
       return value;
     };
     if (line !== undefined) return Promise.resolve(parse(line));
-    return new Promise((resolve, reject) => this.waiting.push((text) => { try { resolve(parse(text)); } catch (error) { reject(error); } }));
+    return new Promise((resolve, reject) =>
+      this.waiting.push((text) => {
+        try {
+          resolve(parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   async run(what: 'forward' | 'trainStep', batch: number, mode: string): Promise<number> {
@@ -134,13 +159,21 @@ class PythonPeer {
   }
 }
 
-interface PeerTimings { results: Array<{ what: string; batch: number; mode: string; msPerClip: number }>; peakRssMB?: number | null; error?: string }
+interface PeerTimings {
+  results: Array<{ what: string; batch: number; mode: string; msPerClip: number }>;
+  peakRssMB?: number | null;
+  error?: string;
+}
 
 /**
  * Each iteration times ours and then the peer on the same case, back to back, so that both see the
  * same machine load (the machine is shared); the first iteration of each is a warm-up; best of the rest.
  */
-async function timeBoth(iterations: number, ours: () => Promise<unknown>, peer: (() => Promise<number>) | null): Promise<[number, number | null]> {
+async function timeBoth(
+  iterations: number,
+  ours: () => Promise<unknown>,
+  peer: (() => Promise<number>) | null,
+): Promise<[number, number | null]> {
   let best = Infinity;
   let peerBest: number | null = peer ? Infinity : null;
   for (let k = 0; k <= iterations; k++) {
@@ -156,7 +189,14 @@ async function timeBoth(iterations: number, ours: () => Promise<unknown>, peer: 
 }
 
 export async function runModelBench(options: ModelBenchOptions = {}): Promise<Record<string, unknown>> {
-  const o: Required<ModelBenchOptions> = { batches: [1, 2, 4], iterations: 2, modes: ['fp32', 'bf16'], train: true, python: true, ...options };
+  const o: Required<ModelBenchOptions> = {
+    batches: [1, 2, 4],
+    iterations: 2,
+    modes: ['fp32', 'bf16'],
+    train: true,
+    python: true,
+    ...options,
+  };
   const peaks = { fp32: measureMatmulPeak(false), bf16: measureMatmulPeak(true) };
   const model = await VideoMAEForVideoClassification.fromConfig({ numLabels: 10, useMeanPooling: false }, { seed: 0, device: 'cpu' });
   model.createOptimizer({ lr: 1e-5 });
@@ -181,15 +221,37 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Re
       for (const mode of o.modes) {
         const bf16 = mode === 'bf16';
         model.eval();
-        const [best, theirs] = await timeBoth(o.iterations, () => model.forward({ pixelValues }, { bf16 }), peerStep('forward', batch, mode));
+        const [best, theirs] = await timeBoth(
+          o.iterations,
+          () => model.forward({ pixelValues }, { bf16 }),
+          peerStep('forward', batch, mode),
+        );
         const gflops = (flops * batch) / (best / 1000) / 1e9;
         const executedGflops = (executed * batch) / (best / 1000) / 1e9;
-        rows.push({ what: 'forward', batch, mode, msPerClip: best / batch, gflops, executedGflops, peakFraction: executedGflops / peaks[mode] });
+        rows.push({
+          what: 'forward',
+          batch,
+          mode,
+          msPerClip: best / batch,
+          gflops,
+          executedGflops,
+          peakFraction: executedGflops / peaks[mode],
+        });
         if (theirs !== null) python.results.push({ what: 'forward', batch, mode, msPerClip: theirs / batch });
         if (!o.train) continue;
-        const [step, theirStep] = await timeBoth(o.iterations, () => model.trainStep({ pixelValues, labels }, { lr: 1e-5, bf16 }), peerStep('trainStep', batch, mode));
-        rows.push({ what: 'trainStep', batch, mode, msPerClip: step / batch, gflops: (3 * flops * batch) / (step / 1000) / 1e9,
-          executedGflops: (3 * executed * batch) / (step / 1000) / 1e9 });
+        const [step, theirStep] = await timeBoth(
+          o.iterations,
+          () => model.trainStep({ pixelValues, labels }, { lr: 1e-5, bf16 }),
+          peerStep('trainStep', batch, mode),
+        );
+        rows.push({
+          what: 'trainStep',
+          batch,
+          mode,
+          msPerClip: step / batch,
+          gflops: (3 * flops * batch) / (step / 1000) / 1e9,
+          executedGflops: (3 * executed * batch) / (step / 1000) / 1e9,
+        });
         if (theirStep !== null) python.results.push({ what: 'trainStep', batch, mode, msPerClip: theirStep / batch });
       }
     }
@@ -208,8 +270,10 @@ export async function runModelBench(options: ModelBenchOptions = {}): Promise<Re
     nodePeakRssMB,
     python: o.python ? python : { skipped: 'disabled' },
     rows: benchRows(rows, o.python ? python : null, peaks),
-    notes: [`peak RSS: videomae ${nodePeakRssMB.toFixed(0)} MB, transformers ${python.peakRssMB?.toFixed(0) ?? 'n/a'} MB`,
-      'ours and transformers timed alternately, each iteration back to back (best of the iterations after a warm-up)'],
+    notes: [
+      `peak RSS: videomae ${nodePeakRssMB.toFixed(0)} MB, transformers ${python.peakRssMB?.toFixed(0) ?? 'n/a'} MB`,
+      'ours and transformers timed alternately, each iteration back to back (best of the iterations after a warm-up)',
+    ],
   };
 }
 

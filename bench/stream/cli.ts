@@ -11,7 +11,15 @@ function num(name: string): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
-runStreamBench({ model: arg('--model'), fps: num('--fps'), seconds: num('--seconds'), window: num('--window'), stride: num('--stride'), width: num('--width'), height: num('--height') })
+runStreamBench({
+  model: arg('--model'),
+  fps: num('--fps'),
+  seconds: num('--seconds'),
+  window: num('--window'),
+  stride: num('--stride'),
+  width: num('--width'),
+  height: num('--height'),
+})
   .then((result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`))
   .catch((error: unknown) => {
     process.stderr.write(`bench/stream: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -37,12 +37,27 @@ export interface StreamBenchOptions {
 export interface StreamBenchResult {
   machine: { cpu: string; cores: number; torchThreads: number; note: string };
   model: string;
-  settings: { fps: number; width: number; height: number; window: number; stride: number; seconds: number; numFrames: number; imageSize: number };
+  settings: {
+    fps: number;
+    width: number;
+    height: number;
+    window: number;
+    stride: number;
+    seconds: number;
+    numFrames: number;
+    imageSize: number;
+  };
   /** Back to back: seconds per window (preprocess + forward) and the input rate that keeps up. */
   secondsPerWindow: number;
   sustainableFps: number;
   /** The live run at `fps`. */
-  live: { predictions: number; skippedWindows: number; droppedFrames: number; framesIn: number; latencyMs: { mean: number; p50: number; p95: number; max: number } };
+  live: {
+    predictions: number;
+    skippedWindows: number;
+    droppedFrames: number;
+    framesIn: number;
+    latencyMs: { mean: number; p50: number; p95: number; max: number };
+  };
 }
 
 function syntheticFrames(width: number, height: number, count: number): Uint8ClampedArray[] {
@@ -62,7 +77,13 @@ function syntheticFrames(width: number, height: number, count: number): Uint8Cla
 }
 
 /** A camera: yields frames on a drift-free schedule (a late consumer does not slow the clock). */
-async function* camera(frames: Uint8ClampedArray[], width: number, height: number, fps: number, seconds: number): AsyncGenerator<StreamFrame> {
+async function* camera(
+  frames: Uint8ClampedArray[],
+  width: number,
+  height: number,
+  fps: number,
+  seconds: number,
+): AsyncGenerator<StreamFrame> {
   const start = performance.now();
   const total = Math.round(fps * seconds);
   for (let i = 0; i < total; i++) {
@@ -79,7 +100,10 @@ async function loadPipeline(model: string | undefined): Promise<{ impl: VideoCla
     const m = await VideoMAEForVideoClassification.fromPretrained(dir);
     m.eval();
     const size = m.config.imageSize;
-    return { impl: new VideoClassificationPipeline(m, VideoImageProcessor.fromPretrained(dir, Array.isArray(size) ? size[0] : size), VideoReader), name: dir };
+    return {
+      impl: new VideoClassificationPipeline(m, VideoImageProcessor.fromPretrained(dir, Array.isArray(size) ? size[0] : size), VideoReader),
+      name: dir,
+    };
   }
   const m = await VideoMAEForVideoClassification.fromConfig(defaultConfig({ numLabels: 101 }));
   m.eval();
@@ -116,7 +140,12 @@ export async function runStreamBench(options: StreamBenchOptions = {}): Promise<
     const last = predictions[predictions.length - 1];
     const framesIn = Math.round(fps * seconds);
     return {
-      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), torchThreads: info().cpu.threads, note: 'shared machine: timings are noisy' },
+      machine: {
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        cores: os.availableParallelism(),
+        torchThreads: info().cpu.threads,
+        note: 'shared machine: timings are noisy',
+      },
       model: name,
       settings: { fps, width, height, window, stride, seconds, numFrames, imageSize: Array.isArray(size) ? size[0] : size },
       secondsPerWindow,
@@ -147,8 +176,20 @@ export function streamBenchReport(result: StreamBenchResult): BenchReport {
   return {
     name: 'stream',
     rows: [
-      { case: `window ${s.window} / stride ${s.stride}, ${where}: sustainable input rate`, unit: 'fps', higherIsBetter: true, ours: result.sustainableFps, peers: {} },
-      { case: `live at ${s.fps} fps, ${where}: latency last frame → prediction (p50)`, unit: 'ms', higherIsBetter: false, ours: result.live.latencyMs.p50, peers: {} },
+      {
+        case: `window ${s.window} / stride ${s.stride}, ${where}: sustainable input rate`,
+        unit: 'fps',
+        higherIsBetter: true,
+        ours: result.sustainableFps,
+        peers: {},
+      },
+      {
+        case: `live at ${s.fps} fps, ${where}: latency last frame → prediction (p50)`,
+        unit: 'ms',
+        higherIsBetter: false,
+        ours: result.live.latencyMs.p50,
+        peers: {},
+      },
     ],
     notes: [
       `${result.model}; ${result.secondsPerWindow.toFixed(2)} s per window back to back; live run: ${result.live.predictions} predictions, ${result.live.skippedWindows} windows skipped, ${result.live.droppedFrames}/${result.live.framesIn} frames never classified`,

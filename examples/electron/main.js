@@ -15,7 +15,10 @@ function classifier() {
 }
 
 ipcMain.handle('classify-file', async () => {
-  const { canceled, filePaths } = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Videos', extensions: ['mp4', 'avi', 'mkv', 'webm', 'mov'] }] });
+  const { canceled, filePaths } = await dialog.showOpenDialog({
+    properties: ['openFile'],
+    filters: [{ name: 'Videos', extensions: ['mp4', 'avi', 'mkv', 'webm', 'mov'] }],
+  });
   if (canceled) return null;
   const predictions = await (await classifier())(filePaths[0], { topK: 5 });
   return { file: filePaths[0], predictions };

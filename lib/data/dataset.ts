@@ -47,8 +47,36 @@ export interface VideoDataset {
 
 /** File extensions treated as videos (FFmpeg reads all of these); compared case-insensitively. */
 export const VIDEO_EXTENSIONS = [
-  'avi', 'mp4', 'm4v', 'mov', 'mkv', 'webm', 'mpg', 'mpeg', 'mpe', 'ts', 'mts', 'm2ts', 'flv', 'wmv', 'asf',
-  'ogv', 'ogg', '3gp', '3g2', 'gif', 'vob', 'mxf', 'divx', 'dv', 'y4m', 'h264', 'hevc', 'rm', 'rmvb', 'nut',
+  'avi',
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'webm',
+  'mpg',
+  'mpeg',
+  'mpe',
+  'ts',
+  'mts',
+  'm2ts',
+  'flv',
+  'wmv',
+  'asf',
+  'ogv',
+  'ogg',
+  '3gp',
+  '3g2',
+  'gif',
+  'vob',
+  'mxf',
+  'divx',
+  'dv',
+  'y4m',
+  'h264',
+  'hevc',
+  'rm',
+  'rmvb',
+  'nut',
 ];
 
 /** Python's sorted() order for str (code-point order). */
@@ -81,7 +109,10 @@ export async function probeVideos(
   onBadVideo: OnBadVideo,
   threads: number,
 ): Promise<{ info: Map<number, VideoInfo>; bad: BadVideo[]; good: VideoEntry[] }> {
-  const results = await nativeAs<ProbeBinding>().dataProbeVideos(videos.map((v) => v.path), threads);
+  const results = await nativeAs<ProbeBinding>().dataProbeVideos(
+    videos.map((v) => v.path),
+    threads,
+  );
   const info = new Map<number, VideoInfo>();
   const bad: BadVideo[] = [];
   const good: VideoEntry[] = [];
@@ -96,7 +127,10 @@ export async function probeVideos(
     }
   });
   if (bad.length > 0 && onBadVideo === 'error') {
-    const list = bad.slice(0, 5).map((b) => `${b.path} (${b.reason})`).join('; ');
+    const list = bad
+      .slice(0, 5)
+      .map((b) => `${b.path} (${b.reason})`)
+      .join('; ');
     throw new VideomaeError(`${bad.length} unreadable video(s): ${list}${bad.length > 5 ? '; ...' : ''}`, 'ERR_VIDEOMAE_DATASET');
   }
   return { info, bad, good };

@@ -88,14 +88,18 @@ function normalizeSampler(sampler: DataLoaderOptions['clipSampler']): ClipSample
 
 export class DataLoader {
   readonly dataset: VideoDataset;
-  readonly options: Required<Omit<DataLoaderOptions, 'clipDuration' | 'clipSampler'>> & { clipDuration?: number; clipSampler: ClipSamplerSpec };
+  readonly options: Required<Omit<DataLoaderOptions, 'clipDuration' | 'clipSampler'>> & {
+    clipDuration?: number;
+    clipSampler: ClipSamplerSpec;
+  };
   readonly stats: LoaderStats = { dataWaitMs: 0, batches: 0, samples: 0, skipped: [] };
   private native: NativeLoader | undefined;
   private cancelled = false;
   private running = false;
 
   constructor(dataset: VideoDataset, options: DataLoaderOptions) {
-    if (typeof dataset !== 'object' || dataset === null || !Array.isArray(dataset.videos)) throw invalidArg('dataset', 'a VideoDataset', dataset);
+    if (typeof dataset !== 'object' || dataset === null || !Array.isArray(dataset.videos))
+      throw invalidArg('dataset', 'a VideoDataset', dataset);
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'an object', options);
     const int = (name: string, value: unknown, fallback: number, min: number): number => {
       const v = value ?? fallback;
@@ -106,8 +110,10 @@ export class DataLoader {
     const workers = int('workers', options.workers, Math.min(2, cores), 1);
     validateTransforms(options.transforms);
     const clipDurationFrom = options.clipDurationFrom ?? 'fps';
-    if (clipDurationFrom !== 'fps' && clipDurationFrom !== 'fixed') throw invalidArg('clipDurationFrom', '"fps" or "fixed"', clipDurationFrom);
-    if (options.clipDuration !== undefined && !(options.clipDuration > 0)) throw invalidArg('clipDuration', 'a positive number of seconds', options.clipDuration);
+    if (clipDurationFrom !== 'fps' && clipDurationFrom !== 'fixed')
+      throw invalidArg('clipDurationFrom', '"fps" or "fixed"', clipDurationFrom);
+    if (options.clipDuration !== undefined && !(options.clipDuration > 0))
+      throw invalidArg('clipDuration', 'a positive number of seconds', options.clipDuration);
     const onBadVideo = options.onBadVideo ?? 'skip';
     if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
     this.dataset = dataset;
@@ -132,17 +138,36 @@ export class DataLoader {
 
   private nativeOptions(): object {
     const o = this.options;
-    return { workers: o.workers, prefetch: o.prefetch, intraOpThreads: o.intraOpThreads, decoderThreads: 1, skipBadClips: o.onBadVideo === 'skip', seed: o.seed, transforms: o.transforms };
+    return {
+      workers: o.workers,
+      prefetch: o.prefetch,
+      intraOpThreads: o.intraOpThreads,
+      decoderThreads: 1,
+      skipBadClips: o.onBadVideo === 'skip',
+      seed: o.seed,
+      transforms: o.transforms,
+    };
   }
 
   private clipSeconds(fps: number): number {
     if (this.options.clipDuration !== undefined) return this.options.clipDuration;
-    return clipDuration({ numFrames: this.options.numFrames, sampleRate: this.options.sampleRate, from: this.options.clipDurationFrom, fixedFps: this.options.fixedFps }, fps);
+    return clipDuration(
+      {
+        numFrames: this.options.numFrames,
+        sampleRate: this.options.sampleRate,
+        from: this.options.clipDurationFrom,
+        fixedFps: this.options.fixedFps,
+      },
+      fps,
+    );
   }
 
   private requireLoaded(): void {
     if (this.dataset.videos.some((v) => !this.dataset.info.has(v.id)))
-      throw new VideomaeError('DataLoader: the dataset is not loaded; await dataset.load() first (it reads every video header)', 'ERR_VIDEOMAE_DATASET');
+      throw new VideomaeError(
+        'DataLoader: the dataset is not loaded; await dataset.load() first (it reads every video header)',
+        'ERR_VIDEOMAE_DATASET',
+      );
   }
 
   /** The samples of an epoch in order (video order shuffled by (seed, epoch) when `shuffle`). */
@@ -161,7 +186,14 @@ export class DataLoader {
       const info = this.dataset.info.get(video.id)!;
       const random = new SeededRandom(this.options.seed, epoch, video.id, 0xc11b);
       for (const clip of sampleClips(this.options.clipSampler, info.durationSeconds, this.clipSeconds(info.fps), random)) {
-        samples.push({ path: video.path, start: clip.start, end: clip.end, label: video.label, videoId: video.id, sampleIndex: samples.length });
+        samples.push({
+          path: video.path,
+          start: clip.start,
+          end: clip.end,
+          label: video.label,
+          videoId: video.id,
+          sampleIndex: samples.length,
+        });
       }
     }
     return samples;

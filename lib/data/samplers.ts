@@ -10,9 +10,7 @@
 import { invalidArg } from '../errors';
 
 export type ClipSamplerSpec =
-  | { type: 'random' }
-  | { type: 'uniform'; stride?: number }
-  | { type: 'constantClipsPerVideo'; clipsPerVideo: number };
+  { type: 'random' } | { type: 'uniform'; stride?: number } | { type: 'constantClipsPerVideo'; clipsPerVideo: number };
 
 export interface ClipWindow {
   start: number;
@@ -30,7 +28,7 @@ export interface ClipDurationOptions {
 
 /** clipDuration = numFrames × sampleRate / fps (the guide's formula). */
 export function clipDuration(options: ClipDurationOptions, videoFps: number): number {
-  const fps = options.from === 'fixed' ? options.fixedFps ?? 30 : videoFps;
+  const fps = options.from === 'fixed' ? (options.fixedFps ?? 30) : videoFps;
   if (!(fps > 0)) throw invalidArg('fps', 'a positive frame rate', fps);
   return (options.numFrames * options.sampleRate) / fps;
 }
@@ -40,7 +38,7 @@ export class SeededRandom {
   private state: bigint;
   constructor(...keys: number[]) {
     let s = 0x853c49e6748fea9bn;
-    for (const k of keys) s = SeededRandom.mix(s ^ BigInt(Math.floor(k)) & 0xffffffffffffffffn);
+    for (const k of keys) s = SeededRandom.mix(s ^ (BigInt(Math.floor(k)) & 0xffffffffffffffffn));
     this.state = s;
   }
   private static mix(z: bigint): bigint {
@@ -68,11 +66,13 @@ export function validateSampler(sampler: ClipSamplerSpec): void {
   if (typeof sampler !== 'object' || sampler === null) throw invalidArg('clipSampler', 'a clip sampler', sampler);
   if (sampler.type === 'random') return;
   if (sampler.type === 'uniform') {
-    if (sampler.stride !== undefined && !(sampler.stride > 0)) throw invalidArg('clipSampler.stride', 'a positive number of seconds', sampler.stride);
+    if (sampler.stride !== undefined && !(sampler.stride > 0))
+      throw invalidArg('clipSampler.stride', 'a positive number of seconds', sampler.stride);
     return;
   }
   if (sampler.type === 'constantClipsPerVideo') {
-    if (!Number.isInteger(sampler.clipsPerVideo) || sampler.clipsPerVideo < 1) throw invalidArg('clipSampler.clipsPerVideo', 'a positive integer', sampler.clipsPerVideo);
+    if (!Number.isInteger(sampler.clipsPerVideo) || sampler.clipsPerVideo < 1)
+      throw invalidArg('clipSampler.clipsPerVideo', 'a positive integer', sampler.clipsPerVideo);
     return;
   }
   throw invalidArg('clipSampler.type', '"random", "uniform" or "constantClipsPerVideo"', (sampler as { type?: unknown }).type);
@@ -104,7 +104,7 @@ export function sampleClips(sampler: ClipSamplerSpec, duration: number, clipSeco
       const step = maxStart / Math.max(sampler.clipsPerVideo - 1, 1);
       const clips: ClipWindow[] = [];
       for (let i = 0; i < sampler.clipsPerVideo; i++) {
-        if (i > 0 && i * step > maxStart + 1e-9) break;  // exact Fractions in pytorchvideo; allow rounding
+        if (i > 0 && i * step > maxStart + 1e-9) break; // exact Fractions in pytorchvideo; allow rounding
         clips.push({ start: i * step, end: i * step + clipSeconds, clipIndex: i });
       }
       return clips;

@@ -131,7 +131,8 @@ export async function synthesizeDataset(options: SynthesizeOptions): Promise<Syn
   if (width % 2 || height % 2) throw invalidArg('width/height', 'even numbers', `${width}x${height}`);
   const fps = checkInt('fps', options.fps, 25, 1, 240);
   const seconds = options.seconds ?? 2.8;
-  if (typeof seconds !== 'number' || !(seconds > 0) || seconds > 600) throw invalidArg('seconds', 'a number of seconds in (0, 600]', options.seconds);
+  if (typeof seconds !== 'number' || !(seconds > 0) || seconds > 600)
+    throw invalidArg('seconds', 'a number of seconds in (0, 600]', options.seconds);
   const codec = options.codec ?? 'mixed';
   if (!['mpeg4', 'h264', 'mixed'].includes(codec)) throw invalidArg('codec', '"mpeg4", "h264" or "mixed"', codec);
   const concurrency = checkInt('concurrency', options.concurrency, 2, 1, 64);
@@ -151,7 +152,17 @@ export async function synthesizeDataset(options: SynthesizeOptions): Promise<Syn
       for (let i = 0; i < perClass[split]; i++) {
         const videoCodec = codec === 'mixed' ? (i % 2 === 0 ? 'mpeg4' : 'h264') : codec;
         const file = path.join(splitDir, motion, ucfName(motion, i, videoCodec === 'mpeg4' ? 'avi' : 'mp4'));
-        specs.push({ path: file, motion, width, height, fps, frames, codec: videoCodec, quality: 3, seed: videoSeed(seed, splitIndex, label, i) });
+        specs.push({
+          path: file,
+          motion,
+          width,
+          height,
+          fps,
+          frames,
+          codec: videoCodec,
+          quality: 3,
+          seed: videoSeed(seed, splitIndex, label, i),
+        });
       }
     });
   });

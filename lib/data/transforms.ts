@@ -31,14 +31,20 @@ export function validateTransforms(chain: VideoTransform[], name = 'transforms')
       if (!positiveInt(value)) throw invalidArg(`${where}.${field}`, 'a positive integer', value);
     };
     switch (t.type) {
-      case 'UniformTemporalSubsample': need('numSamples', t.numSamples); break;
-      case 'Div255': break;
+      case 'UniformTemporalSubsample':
+        need('numSamples', t.numSamples);
+        break;
+      case 'Div255':
+        break;
       case 'Normalize':
-        if (!Array.isArray(t.mean) || t.mean.length === 0 || !t.mean.every((v) => Number.isFinite(v))) throw invalidArg(`${where}.mean`, 'an array of numbers', t.mean);
+        if (!Array.isArray(t.mean) || t.mean.length === 0 || !t.mean.every((v) => Number.isFinite(v)))
+          throw invalidArg(`${where}.mean`, 'an array of numbers', t.mean);
         if (!Array.isArray(t.std) || t.std.length !== t.mean.length || !t.std.every((v) => Number.isFinite(v) && v !== 0))
           throw invalidArg(`${where}.std`, `${t.mean.length} non-zero numbers`, t.std);
         break;
-      case 'ShortSideScale': need('size', t.size); break;
+      case 'ShortSideScale':
+        need('size', t.size);
+        break;
       case 'RandomShortSideScale':
         need('minSize', t.minSize);
         need('maxSize', t.maxSize);
@@ -46,9 +52,16 @@ export function validateTransforms(chain: VideoTransform[], name = 'transforms')
         break;
       case 'Resize':
         if (t.shortestEdge !== undefined) need('shortestEdge', t.shortestEdge);
-        else need('height', t.height), need('width', t.width);
+        else {
+          need('height', t.height);
+          need('width', t.width);
+        }
         break;
-      case 'RandomCrop': case 'CenterCrop': need('height', t.height); need('width', t.width); break;
+      case 'RandomCrop':
+      case 'CenterCrop':
+        need('height', t.height);
+        need('width', t.width);
+        break;
       case 'RandomHorizontalFlip':
         if (t.p !== undefined && !(t.p >= 0 && t.p <= 1)) throw invalidArg(`${where}.p`, 'a probability in [0, 1]', t.p);
         break;
@@ -82,8 +95,11 @@ export interface PreprocessorConstants {
 /** Reads mean/std/sizes like VideoMAEImageProcessor (a legacy int size means shortest_edge). */
 export function preprocessorConstants(config: PreprocessorConfig): PreprocessorConstants {
   if (typeof config !== 'object' || config === null) throw invalidArg('preprocessor config', 'an object', config);
-  const size = typeof config.size === 'number' ? { shortest_edge: config.size } : config.size ?? { shortest_edge: 224 };
-  const crop = typeof config.crop_size === 'number' ? { height: config.crop_size, width: config.crop_size } : config.crop_size ?? { height: 224, width: 224 };
+  const size = typeof config.size === 'number' ? { shortest_edge: config.size } : (config.size ?? { shortest_edge: 224 });
+  const crop =
+    typeof config.crop_size === 'number'
+      ? { height: config.crop_size, width: config.crop_size }
+      : (config.crop_size ?? { height: 224, width: 224 });
   const shortestEdge = size.shortest_edge;
   const resizeTo: [number, number] = shortestEdge !== undefined ? [shortestEdge, shortestEdge] : [size.height ?? 224, size.width ?? 224];
   return {
@@ -96,7 +112,11 @@ export function preprocessorConstants(config: PreprocessorConfig): PreprocessorC
 }
 
 /** The HF guide's train chain (§7.4): subsample, /255, normalize, random short side 256–320, random crop, flip. */
-export function guideTrainTransforms(config: PreprocessorConfig, numFrames: number, options: { minSize?: number; maxSize?: number } = {}): VideoTransform[] {
+export function guideTrainTransforms(
+  config: PreprocessorConfig,
+  numFrames: number,
+  options: { minSize?: number; maxSize?: number } = {},
+): VideoTransform[] {
   const c = preprocessorConstants(config);
   return [
     { type: 'UniformTemporalSubsample', numSamples: numFrames },
@@ -129,9 +149,11 @@ export function inferenceTransforms(config: PreprocessorConfig, numFrames?: numb
   const chain: VideoTransform[] = [];
   if (numFrames !== undefined) chain.push({ type: 'UniformTemporalSubsample', numSamples: numFrames });
   if (config.do_resize !== false) {
-    chain.push(c.shortestEdge !== undefined
-      ? { type: 'Resize', shortestEdge: c.shortestEdge, antialias: true, roundToUint8: true }
-      : { type: 'Resize', height: c.resizeTo[0], width: c.resizeTo[1], antialias: true, roundToUint8: true });
+    chain.push(
+      c.shortestEdge !== undefined
+        ? { type: 'Resize', shortestEdge: c.shortestEdge, antialias: true, roundToUint8: true }
+        : { type: 'Resize', height: c.resizeTo[0], width: c.resizeTo[1], antialias: true, roundToUint8: true },
+    );
   }
   if (config.do_center_crop !== false) chain.push({ type: 'CenterCrop', height: c.crop[0], width: c.crop[1], offsetRounding: 'floor' });
   if (config.do_rescale !== false) chain.push({ type: 'Div255' });
@@ -140,7 +162,11 @@ export function inferenceTransforms(config: PreprocessorConfig, numFrames?: numb
 }
 
 interface TransformBinding {
-  dataApplyTransforms(input: TensorData<TypedArrayLike> | NativeTensor, chain: VideoTransform[], rng: { seed: number; epoch: number; sample: number }): Promise<NativeTensor>;
+  dataApplyTransforms(
+    input: TensorData<TypedArrayLike> | NativeTensor,
+    chain: VideoTransform[],
+    rng: { seed: number; epoch: number; sample: number },
+  ): Promise<NativeTensor>;
 }
 
 /** Runs a chain on one float32 (C,T,H,W) clip natively; `rng` picks the per-sample random stream. */
@@ -150,5 +176,9 @@ export async function applyTransforms(
   rng: { seed?: number; epoch?: number; sample?: number } = {},
 ): Promise<NativeTensor> {
   validateTransforms(chain);
-  return nativeAs<TransformBinding>().dataApplyTransforms(clip, chain, { seed: rng.seed ?? 0, epoch: rng.epoch ?? 0, sample: rng.sample ?? 0 });
+  return nativeAs<TransformBinding>().dataApplyTransforms(clip, chain, {
+    seed: rng.seed ?? 0,
+    epoch: rng.epoch ?? 0,
+    sample: rng.sample ?? 0,
+  });
 }

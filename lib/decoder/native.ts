@@ -1,6 +1,15 @@
 /** The decoder's view of the native addon (native/bindings/video_*.cpp). */
 import { nativeAs } from '../native/binding';
-import type { ClipSource, DecodeClipOptions, DecodedClip, DecodedFrames, FrameOptions, OpenOptions, VideoMetadata, VideoSource } from './types';
+import type {
+  ClipSource,
+  DecodeClipOptions,
+  DecodedClip,
+  DecodedFrames,
+  FrameOptions,
+  OpenOptions,
+  VideoMetadata,
+  VideoSource,
+} from './types';
 
 export interface NativeVideoReader {
   metadata(): VideoMetadata;

@@ -43,7 +43,8 @@ export function checkFrameOptions(options: unknown): FrameOptions {
     const size = o.size as Record<string, unknown>;
     if (typeof size !== 'object' || size === null) throw invalidArg('options.size', '{ height, width } or { shortestEdge }', size);
     if ('shortestEdge' in size) {
-      if (!isInt(size.shortestEdge, 1, MAX_SIDE)) throw invalidArg('options.size.shortestEdge', `an integer in [1, ${MAX_SIDE}]`, size.shortestEdge);
+      if (!isInt(size.shortestEdge, 1, MAX_SIDE))
+        throw invalidArg('options.size.shortestEdge', `an integer in [1, ${MAX_SIDE}]`, size.shortestEdge);
     } else {
       if (!isInt(size.height, 1, MAX_SIDE)) throw invalidArg('options.size.height', `an integer in [1, ${MAX_SIDE}]`, size.height);
       if (!isInt(size.width, 1, MAX_SIDE)) throw invalidArg('options.size.width', `an integer in [1, ${MAX_SIDE}]`, size.width);
@@ -66,7 +67,11 @@ export function checkFrameOptions(options: unknown): FrameOptions {
 }
 
 export function checkIndices(indices: unknown, numFrames: number): number[] {
-  const list = Array.isArray(indices) ? indices : ArrayBuffer.isView(indices) ? Array.from(indices as unknown as ArrayLike<number>) : undefined;
+  const list = Array.isArray(indices)
+    ? indices
+    : ArrayBuffer.isView(indices)
+      ? Array.from(indices as unknown as ArrayLike<number>)
+      : undefined;
   if (list === undefined) throw invalidArg('indices', 'an array of frame indices', indices);
   for (const index of list) {
     if (!isInt(index, 0, numFrames - 1)) throw invalidArg('indices', `integers in [0, ${numFrames - 1}]`, index);
@@ -75,7 +80,11 @@ export function checkIndices(indices: unknown, numFrames: number): number[] {
 }
 
 export function checkSeconds(seconds: unknown): number[] {
-  const list = Array.isArray(seconds) ? seconds : ArrayBuffer.isView(seconds) ? Array.from(seconds as unknown as ArrayLike<number>) : undefined;
+  const list = Array.isArray(seconds)
+    ? seconds
+    : ArrayBuffer.isView(seconds)
+      ? Array.from(seconds as unknown as ArrayLike<number>)
+      : undefined;
   if (list === undefined) throw invalidArg('seconds', 'an array of times in seconds', seconds);
   for (const s of list) if (typeof s !== 'number' || !Number.isFinite(s)) throw invalidArg('seconds', 'finite numbers', s);
   return list as number[];
@@ -84,8 +93,10 @@ export function checkSeconds(seconds: unknown): number[] {
 export function checkClipRange(clip: unknown, name: string): ClipRange {
   const c = clip as ClipRange;
   if (typeof clip !== 'object' || clip === null) throw invalidArg(name, '{ start, end } in seconds', clip);
-  if (typeof c.start !== 'number' || !Number.isFinite(c.start) || c.start < 0) throw invalidArg(`${name}.start`, 'a finite number of seconds >= 0', c.start);
-  if (typeof c.end !== 'number' || !Number.isFinite(c.end) || c.end <= c.start) throw invalidArg(`${name}.end`, 'a finite number of seconds after start', c.end);
+  if (typeof c.start !== 'number' || !Number.isFinite(c.start) || c.start < 0)
+    throw invalidArg(`${name}.start`, 'a finite number of seconds >= 0', c.start);
+  if (typeof c.end !== 'number' || !Number.isFinite(c.end) || c.end <= c.start)
+    throw invalidArg(`${name}.end`, 'a finite number of seconds after start', c.end);
   return c;
 }
 

@@ -10,7 +10,14 @@ import { synthesizeDataset } from '../data/synth';
 import { classificationMetrics } from '../metrics/report';
 import { pipeline } from '../pipeline';
 import { defaultPreprocessorConfig as preprocessorFor, presetConfig } from '../train/model-presets';
-import { createVideoLoader, loadFolderSplit, loadPretrained, modelFromConfig, type LabelledDataset, type TrainableVideoMAE } from '../train/runtime';
+import {
+  createVideoLoader,
+  loadFolderSplit,
+  loadPretrained,
+  modelFromConfig,
+  type LabelledDataset,
+  type TrainableVideoMAE,
+} from '../train/runtime';
 import { stringifySorted } from '../train/trainer-state';
 import { Trainer } from '../train/trainer';
 import type { BatchSource } from '../train/interfaces';
@@ -34,10 +41,20 @@ export interface DemoResult {
   seconds: { synth: number; train: number; test: number; predict: number; total: number };
 }
 
-async function buildModel(options: DemoOptions, recipe: DemoRecipe, labels: string[]): Promise<{ model: TrainableVideoMAE; preprocessor: Record<string, unknown> }> {
+async function buildModel(
+  options: DemoOptions,
+  recipe: DemoRecipe,
+  labels: string[],
+): Promise<{ model: TrainableVideoMAE; preprocessor: Record<string, unknown> }> {
   if (options.model) {
     const id2label = Object.fromEntries(labels.map((label, i) => [String(i), label]));
-    const model = await loadPretrained(options.model, { device: 'cpu', dtype: 'float32', id2label, numLabels: labels.length, ignoreMismatchedSizes: true });
+    const model = await loadPretrained(options.model, {
+      device: 'cpu',
+      dtype: 'float32',
+      id2label,
+      numLabels: labels.length,
+      ignoreMismatchedSizes: true,
+    });
     const processorFile = path.join(options.model, 'preprocessor_config.json');
     const preprocessor = fs.existsSync(processorFile)
       ? (JSON.parse(fs.readFileSync(processorFile, 'utf8')) as Record<string, unknown>)
@@ -90,11 +107,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const test = await loadFolderSplit(dataDir, 'test', train.labels);
   const { model, preprocessor } = await buildModel(options, recipe, train.labels);
   const numFrames = Number(model.config.num_frames ?? 16);
-  const createLoader = (dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
+  const createLoader = (
+    dataset: unknown,
+    o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean },
+  ): BatchSource =>
     createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: recipe.flip, augmentation: recipe.augmentation });
 
   phase = Date.now();
-  log(`[2/4] training ${options.model ? `from ${options.model}` : `a ${recipe.preset} VideoMAE from scratch`} (${model.numParameters().toLocaleString('en-US')} parameters) on ${train.videos.length} videos`);
+  log(
+    `[2/4] training ${options.model ? `from ${options.model}` : `a ${recipe.preset} VideoMAE from scratch`} (${model.numParameters().toLocaleString('en-US')} parameters) on ${train.videos.length} videos`,
+  );
   const trainer = new Trainer({
     model,
     args: { ...recipe.training, outputDir: modelDir },
@@ -108,7 +130,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let testSeconds: number;
   try {
     const result = await trainer.train();
-    if (result.interrupted) throw new Error(`training was interrupted at step ${result.globalStep}; checkpoint ${result.checkpoint ?? 'none'}`);
+    if (result.interrupted)
+      throw new Error(`training was interrupted at step ${result.globalStep}; checkpoint ${result.checkpoint ?? 'none'}`);
     const trainSeconds = seconds(phase);
     phase = Date.now();
     log(`[3/4] evaluating the best model on the test split (${test.videos.length} videos)`);

@@ -50,11 +50,22 @@ export async function downloadToCache(repoId: string, options: DownloadOptions &
     fs.writeFileSync(path.join(repoDir, 'refs', revision), commit);
   }
   const listed: string[] = [];
-  for await (const entry of hub.listFiles({ repo: { type: 'model', name: repoId }, revision: commit, ...credentials })) listed.push(entry.path);
+  for await (const entry of hub.listFiles({ repo: { type: 'model', name: repoId }, revision: commit, ...credentials }))
+    listed.push(entry.path);
   const files = filesToFetch(listed);
-  if (!files) throw new VideomaeError(`${repoId}: the repository lacks config.json or weights (model.safetensors / pytorch_model.bin)`, 'ERR_VIDEOMAE_CHECKPOINT');
+  if (!files)
+    throw new VideomaeError(
+      `${repoId}: the repository lacks config.json or weights (model.safetensors / pytorch_model.bin)`,
+      'ERR_VIDEOMAE_CHECKPOINT',
+    );
   for (const file of files) {
-    await hub.downloadFileToCacheDir({ repo: { type: 'model', name: repoId }, path: file, revision: commit, cacheDir: options.cacheDir, ...credentials });
+    await hub.downloadFileToCacheDir({
+      repo: { type: 'model', name: repoId },
+      path: file,
+      revision: commit,
+      cacheDir: options.cacheDir,
+      ...credentials,
+    });
   }
   return path.join(repoDir, 'snapshots', commit);
 }

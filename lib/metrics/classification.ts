@@ -39,7 +39,8 @@ export function argmaxRows(logits: ArrayLike<number>, numLabels: number): Int32A
 }
 
 export function accuracy(predictions: ArrayLike<number>, labels: ArrayLike<number>): number {
-  if (predictions.length !== labels.length) throw invalidArg('predictions', `${labels.length} predictions (one per label)`, predictions.length);
+  if (predictions.length !== labels.length)
+    throw invalidArg('predictions', `${labels.length} predictions (one per label)`, predictions.length);
   if (labels.length === 0) return 0;
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct++;
@@ -74,7 +75,8 @@ export function confusionMatrix(predictions: ArrayLike<number>, labels: ArrayLik
   for (let i = 0; i < labels.length; i++) {
     const t = labels[i];
     const p = predictions[i];
-    if (t < 0 || t >= numLabels || p < 0 || p >= numLabels) throw invalidArg('labels', `class indices in [0, ${numLabels})`, t < 0 || t >= numLabels ? t : p);
+    if (t < 0 || t >= numLabels || p < 0 || p >= numLabels)
+      throw invalidArg('labels', `class indices in [0, ${numLabels})`, t < 0 || t >= numLabels ? t : p);
     matrix[t][p]++;
   }
   return matrix;

@@ -32,7 +32,12 @@ export interface EvaluationReport {
   video: ClassificationReport | null;
 }
 
-export function classificationReport(scores: ArrayLike<number>, numLabels: number, labels: ArrayLike<number>, topK: number[] = [5]): ClassificationReport {
+export function classificationReport(
+  scores: ArrayLike<number>,
+  numLabels: number,
+  labels: ArrayLike<number>,
+  topK: number[] = [5],
+): ClassificationReport {
   const predictions = argmaxRows(scores, numLabels);
   const matrix = confusionMatrix(predictions, labels, numLabels);
   const perClass = perClassMetrics(matrix);

@@ -14,7 +14,12 @@ export interface VideoAggregate {
 }
 
 /** Groups clips by video id (in first-seen order) and averages their softmax. */
-export function aggregateByVideo(logits: ArrayLike<number>, numLabels: number, labels: ArrayLike<number>, videoIds: ArrayLike<number>): VideoAggregate {
+export function aggregateByVideo(
+  logits: ArrayLike<number>,
+  numLabels: number,
+  labels: ArrayLike<number>,
+  videoIds: ArrayLike<number>,
+): VideoAggregate {
   if (videoIds.length !== labels.length) throw invalidArg('videoIds', `${labels.length} ids (one per clip)`, videoIds.length);
   const probs = softmaxRows(logits, numLabels);
   const rowOf = new Map<number, number>();
@@ -34,7 +39,11 @@ export function aggregateByVideo(logits: ArrayLike<number>, numLabels: number, l
   for (let i = 0; i < videoIds.length; i++) {
     const row = rowOf.get(videoIds[i]) as number;
     if (out.clipsPerVideo[row] > 0 && out.labels[row] !== labels[i]) {
-      throw invalidArg('labels', `one label per video (video ${videoIds[i]} has clips labelled ${out.labels[row]} and ${labels[i]})`, labels[i]);
+      throw invalidArg(
+        'labels',
+        `one label per video (video ${videoIds[i]} has clips labelled ${out.labels[row]} and ${labels[i]})`,
+        labels[i],
+      );
     }
     out.labels[row] = labels[i];
     out.videoIds[row] = videoIds[i];

@@ -69,7 +69,18 @@ const FIELDS: Array<[keyof VideoMAEConfig, string, 'int' | 'number' | 'bool' | '
 ];
 
 /** Keys handled explicitly (not kept in `extra`). */
-const SPECIAL = new Set(['model_type', 'qkv_bias', 'qv_bias', 'torch_dtype', 'dtype', 'id2label', 'label2id', 'num_labels', 'problem_type', 'architectures']);
+const SPECIAL = new Set([
+  'model_type',
+  'qkv_bias',
+  'qv_bias',
+  'torch_dtype',
+  'dtype',
+  'id2label',
+  'label2id',
+  'num_labels',
+  'problem_type',
+  'architectures',
+]);
 
 const PROBLEM_TYPES: ProblemType[] = ['regression', 'single_label_classification', 'multi_label_classification'];
 
@@ -133,12 +144,19 @@ function readField(json: Record<string, unknown>, key: string, kind: string): un
   const value = json[key];
   const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v);
   const ok =
-    kind === 'int' ? isInt(value) && (value as number) >= 0
-    : kind === 'number' ? typeof value === 'number' && Number.isFinite(value)
-    : kind === 'bool' ? typeof value === 'boolean'
-    : kind === 'string' ? typeof value === 'string'
-    : isInt(value) || (Array.isArray(value) && value.length === 2 && value.every(isInt));
-  if (!ok) throw configError(`"${key}" must be ${kind === 'size' ? 'an integer or [height, width]' : `a${kind === 'int' ? 'n integer' : ` ${kind}`}`}, got ${JSON.stringify(value)}`);
+    kind === 'int'
+      ? isInt(value) && (value as number) >= 0
+      : kind === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : kind === 'bool'
+          ? typeof value === 'boolean'
+          : kind === 'string'
+            ? typeof value === 'string'
+            : isInt(value) || (Array.isArray(value) && value.length === 2 && value.every(isInt));
+  if (!ok)
+    throw configError(
+      `"${key}" must be ${kind === 'size' ? 'an integer or [height, width]' : `a${kind === 'int' ? 'n integer' : ` ${kind}`}`}, got ${JSON.stringify(value)}`,
+    );
   return Array.isArray(value) ? [value[0], value[1]] : value;
 }
 
@@ -147,10 +165,13 @@ function parseId2label(raw: unknown): Record<number, string> {
   const out: Record<number, string> = {};
   for (const [key, name] of Object.entries(raw as Record<string, unknown>)) {
     const id = Number(key);
-    if (!Number.isInteger(id) || id < 0 || typeof name !== 'string') throw configError(`"id2label" entry ${JSON.stringify(key)} must map an integer id to a name`);
+    if (!Number.isInteger(id) || id < 0 || typeof name !== 'string')
+      throw configError(`"id2label" entry ${JSON.stringify(key)} must map an integer id to a name`);
     out[id] = name;
   }
-  const ids = Object.keys(out).map(Number).sort((a, b) => a - b);
+  const ids = Object.keys(out)
+    .map(Number)
+    .sort((a, b) => a - b);
   if (ids.some((id, i) => id !== i)) throw configError('"id2label" ids must be 0..n-1');
   return out;
 }
@@ -159,7 +180,8 @@ function parseId2label(raw: unknown): Record<number, string> {
 export function parseConfig(json: unknown): VideoMAEConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw configError('must be a JSON object');
   const raw = json as Record<string, unknown>;
-  if (raw.model_type !== undefined && raw.model_type !== 'videomae') throw configError(`model_type is ${JSON.stringify(raw.model_type)}, not "videomae"`);
+  if (raw.model_type !== undefined && raw.model_type !== 'videomae')
+    throw configError(`model_type is ${JSON.stringify(raw.model_type)}, not "videomae"`);
   const config = defaultConfig();
   const known = new Set<string>(SPECIAL);
   for (const [prop, key, kind] of FIELDS) {
@@ -179,11 +201,13 @@ export function parseConfig(json: unknown): VideoMAEConfig {
   }
   config.label2id = label2idOf(config.id2label);
   if (raw.problem_type !== undefined && raw.problem_type !== null) {
-    if (!PROBLEM_TYPES.includes(raw.problem_type as ProblemType)) throw configError(`problem_type ${JSON.stringify(raw.problem_type)} is not one of ${PROBLEM_TYPES.join(', ')}`);
+    if (!PROBLEM_TYPES.includes(raw.problem_type as ProblemType))
+      throw configError(`problem_type ${JSON.stringify(raw.problem_type)} is not one of ${PROBLEM_TYPES.join(', ')}`);
     config.problemType = raw.problem_type as ProblemType;
   }
   if (raw.architectures !== undefined && raw.architectures !== null) {
-    if (!Array.isArray(raw.architectures) || !raw.architectures.every((a) => typeof a === 'string')) throw configError('"architectures" must be a list of names');
+    if (!Array.isArray(raw.architectures) || !raw.architectures.every((a) => typeof a === 'string'))
+      throw configError('"architectures" must be a list of names');
     config.architectures = raw.architectures as string[];
   }
   for (const [key, value] of Object.entries(raw)) if (!known.has(key)) config.extra[key] = value;
@@ -203,17 +227,26 @@ export function validateConfig(config: VideoMAEConfig): void {
   const [ih, iw] = pair(config.imageSize);
   const [ph, pw] = pair(config.patchSize);
   if (!(ph > 0 && pw > 0 && ih % ph === 0 && iw % pw === 0)) fail(`image_size ${ih}x${iw} must be a multiple of patch_size ${ph}x${pw}`);
-  if (!(config.tubeletSize > 0 && config.numFrames % config.tubeletSize === 0)) fail(`num_frames ${config.numFrames} must be a multiple of tubelet_size ${config.tubeletSize}`);
-  if (!(config.numAttentionHeads > 0 && config.hiddenSize % config.numAttentionHeads === 0)) fail(`hidden_size ${config.hiddenSize} must be a multiple of num_attention_heads ${config.numAttentionHeads}`);
-  if (!(Number.isInteger(config.numLabels) && config.numLabels >= 0)) fail(`num_labels must be a non-negative integer, got ${config.numLabels}`);
-  if (Object.keys(config.id2label).length !== config.numLabels) fail(`id2label has ${Object.keys(config.id2label).length} entries but num_labels is ${config.numLabels}`);
+  if (!(config.tubeletSize > 0 && config.numFrames % config.tubeletSize === 0))
+    fail(`num_frames ${config.numFrames} must be a multiple of tubelet_size ${config.tubeletSize}`);
+  if (!(config.numAttentionHeads > 0 && config.hiddenSize % config.numAttentionHeads === 0))
+    fail(`hidden_size ${config.hiddenSize} must be a multiple of num_attention_heads ${config.numAttentionHeads}`);
+  if (!(Number.isInteger(config.numLabels) && config.numLabels >= 0))
+    fail(`num_labels must be a non-negative integer, got ${config.numLabels}`);
+  if (Object.keys(config.id2label).length !== config.numLabels)
+    fail(`id2label has ${Object.keys(config.id2label).length} entries but num_labels is ${config.numLabels}`);
 }
 
 /** Sets the label count (and names) like `from_pretrained(num_labels=…, id2label=…)`. */
 export function withLabels(config: VideoMAEConfig, labels: { numLabels?: number; id2label?: Record<number, string> }): VideoMAEConfig {
-  const id2label = labels.id2label ? parseId2label(labels.id2label) : labels.numLabels !== undefined ? defaultId2label(labels.numLabels) : config.id2label;
+  const id2label = labels.id2label
+    ? parseId2label(labels.id2label)
+    : labels.numLabels !== undefined
+      ? defaultId2label(labels.numLabels)
+      : config.id2label;
   const numLabels = Object.keys(id2label).length;
-  if (labels.numLabels !== undefined && labels.numLabels !== numLabels) throw new VideomaeError(`numLabels ${labels.numLabels} does not match id2label with ${numLabels} entries`, 'ERR_VIDEOMAE_INVALID_ARG');
+  if (labels.numLabels !== undefined && labels.numLabels !== numLabels)
+    throw new VideomaeError(`numLabels ${labels.numLabels} does not match id2label with ${numLabels} entries`, 'ERR_VIDEOMAE_INVALID_ARG');
   return { ...config, id2label, numLabels, label2id: label2idOf(id2label) };
 }
 
@@ -276,13 +309,26 @@ export function nativeModelConfig(config: VideoMAEConfig): Record<string, unknow
   const [imageHeight, imageWidth] = pair(config.imageSize);
   const [patchHeight, patchWidth] = pair(config.patchSize);
   return {
-    imageHeight, imageWidth, patchHeight, patchWidth,
-    numChannels: config.numChannels, numFrames: config.numFrames, tubeletSize: config.tubeletSize,
-    hiddenSize: config.hiddenSize, numHiddenLayers: config.numHiddenLayers, numAttentionHeads: config.numAttentionHeads,
-    intermediateSize: config.intermediateSize, numLabels: config.numLabels, hiddenAct: config.hiddenAct,
-    hiddenDropoutProb: config.hiddenDropoutProb, attentionProbsDropoutProb: config.attentionProbsDropoutProb,
-    initializerRange: config.initializerRange, layerNormEps: config.layerNormEps, qkvBias: config.qkvBias,
-    useMeanPooling: config.useMeanPooling, problemType: config.problemType ?? '',
+    imageHeight,
+    imageWidth,
+    patchHeight,
+    patchWidth,
+    numChannels: config.numChannels,
+    numFrames: config.numFrames,
+    tubeletSize: config.tubeletSize,
+    hiddenSize: config.hiddenSize,
+    numHiddenLayers: config.numHiddenLayers,
+    numAttentionHeads: config.numAttentionHeads,
+    intermediateSize: config.intermediateSize,
+    numLabels: config.numLabels,
+    hiddenAct: config.hiddenAct,
+    hiddenDropoutProb: config.hiddenDropoutProb,
+    attentionProbsDropoutProb: config.attentionProbsDropoutProb,
+    initializerRange: config.initializerRange,
+    layerNormEps: config.layerNormEps,
+    qkvBias: config.qkvBias,
+    useMeanPooling: config.useMeanPooling,
+    problemType: config.problemType ?? '',
   };
 }
 

@@ -27,8 +27,16 @@ export interface NativeStepResult {
 export interface NativeVideoMAEHandle {
   initialize(seed: number): Promise<void>;
   loadCheckpoint(dir: string, options: { ignoreMismatchedSizes: boolean; seed: number }): Promise<NativeLoadReport>;
-  forward(pixels: NativeTensorInput, labels: NativeTensorInput | null, options: { outputHiddenStates: boolean; bf16: boolean }): Promise<NativeForwardResult>;
-  forwardBackward(pixels: NativeTensorInput, labels: NativeTensorInput, options: { lossScale: number; bf16: boolean }): Promise<NativeStepResult>;
+  forward(
+    pixels: NativeTensorInput,
+    labels: NativeTensorInput | null,
+    options: { outputHiddenStates: boolean; bf16: boolean },
+  ): Promise<NativeForwardResult>;
+  forwardBackward(
+    pixels: NativeTensorInput,
+    labels: NativeTensorInput,
+    options: { lossScale: number; bf16: boolean },
+  ): Promise<NativeStepResult>;
   trainStep(
     pixels: NativeTensorInput,
     labels: NativeTensorInput,

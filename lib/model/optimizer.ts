@@ -18,7 +18,8 @@ export function normaliseAdamWOptions(options: Partial<AdamWOptions> = {}): Adam
     throw invalidArg('betas', 'two numbers in [0, 1)', merged.betas);
   }
   if (!(typeof merged.eps === 'number' && merged.eps >= 0)) throw invalidArg('eps', 'a number >= 0', merged.eps);
-  if (!(typeof merged.weightDecay === 'number' && merged.weightDecay >= 0)) throw invalidArg('weightDecay', 'a number >= 0', merged.weightDecay);
+  if (!(typeof merged.weightDecay === 'number' && merged.weightDecay >= 0))
+    throw invalidArg('weightDecay', 'a number >= 0', merged.weightDecay);
   return merged;
 }
 
@@ -35,7 +36,8 @@ export class AdamWOptimizer {
 
   /** One AdamW update of every parameter that has a gradient; `lr` overrides the initial rate (schedules). */
   async step(options: { lr?: number } = {}): Promise<void> {
-    if (options.lr !== undefined && !(typeof options.lr === 'number' && options.lr >= 0)) throw invalidArg('lr', 'a number >= 0', options.lr);
+    if (options.lr !== undefined && !(typeof options.lr === 'number' && options.lr >= 0))
+      throw invalidArg('lr', 'a number >= 0', options.lr);
     await this.handle().optimizerStep(options.lr === undefined ? {} : { lr: options.lr });
   }
 

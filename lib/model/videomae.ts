@@ -85,7 +85,8 @@ function checkDevice(device: unknown): string {
 }
 
 function checkDtype(dtype: unknown): string {
-  if (dtype !== 'float32' && dtype !== 'bfloat16' && dtype !== 'float16') throw invalidArg('dtype', "'float32', 'bfloat16' or 'float16'", dtype);
+  if (dtype !== 'float32' && dtype !== 'bfloat16' && dtype !== 'float16')
+    throw invalidArg('dtype', "'float32', 'bfloat16' or 'float16'", dtype);
   return dtype;
 }
 
@@ -105,7 +106,8 @@ function checkPixels(pixels: unknown, config: VideoMAEConfig): NativeTensorInput
     throw invalidArg('pixelValues', '{ data: Float32Array, shape: [B, T, C, H, W] } or a NativeTensor', pixels);
   }
   if (t.data.constructor.name !== 'Float32Array') throw invalidArg('pixelValues.data', 'a Float32Array', t.data);
-  if (t.shape.length !== 5) throw invalidArg('pixelValues.shape', `[B, ${config.numFrames}, ${config.numChannels}, H, W] (5 dimensions)`, t.shape);
+  if (t.shape.length !== 5)
+    throw invalidArg('pixelValues.shape', `[B, ${config.numFrames}, ${config.numChannels}, H, W] (5 dimensions)`, t.shape);
   const count = t.shape.reduce((a, b) => a * b, 1);
   if (count !== t.data.length) throw invalidArg('pixelValues.data', `${count} elements for shape [${t.shape.join(', ')}]`, t.data.length);
   return t;
@@ -129,7 +131,8 @@ function labelsToTensor(labels: Labels, config: VideoMAEConfig): TensorData<Type
     const data = labels as TypedArrayLike;
     return { data, shape: [data.length] };
   }
-  if (typeof labels === 'object' && labels !== null && ArrayBuffer.isView((labels as TensorData<TypedArrayLike>).data)) return labels as TensorData<TypedArrayLike>;
+  if (typeof labels === 'object' && labels !== null && ArrayBuffer.isView((labels as TensorData<TypedArrayLike>).data))
+    return labels as TensorData<TypedArrayLike>;
   throw invalidArg('labels', 'number[], Int32Array, BigInt64Array, Float32Array or { data, shape }', labels);
 }
 
@@ -152,13 +155,17 @@ export class VideoMAEForVideoClassification {
     const device = checkDevice(options.device ?? 'auto');
     const dtype = checkDtype(options.dtype ?? 'float32');
     const seed = checkSeed(options.seed ?? 42);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new VideomaeError(`model folder not found: ${dir}`, 'ERR_VIDEOMAE_IO');
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+      throw new VideomaeError(`model folder not found: ${dir}`, 'ERR_VIDEOMAE_IO');
     let config = loadConfig(dir);
     if (options.numLabels !== undefined || options.id2label !== undefined) config = withLabels(config, options);
     config.architectures = ['VideoMAEForVideoClassification'];
     const handle = new (binding().NativeVideoMAE)(nativeModelConfig(config), { device, dtype });
     try {
-      const report = await handle.loadCheckpoint(path.resolve(dir), { ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false, seed });
+      const report = await handle.loadCheckpoint(path.resolve(dir), {
+        ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
+        seed,
+      });
       const model = new VideoMAEForVideoClassification(config, handle);
       model.loadReport = { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys };
       return model;
@@ -169,7 +176,10 @@ export class VideoMAEForVideoClassification {
   }
 
   /** A randomly initialised model (HF's init), deterministic for a given seed. */
-  static async fromConfig(config: Partial<VideoMAEConfig> | VideoMAEConfig, options: FromConfigOptions = {}): Promise<VideoMAEForVideoClassification> {
+  static async fromConfig(
+    config: Partial<VideoMAEConfig> | VideoMAEConfig,
+    options: FromConfigOptions = {},
+  ): Promise<VideoMAEForVideoClassification> {
     const full = defaultConfig(config);
     full.architectures = ['VideoMAEForVideoClassification'];
     const handle = new (binding().NativeVideoMAE)(nativeModelConfig(full), {
@@ -226,7 +236,10 @@ export class VideoMAEForVideoClassification {
     if (typeof inputs !== 'object' || inputs === null) throw invalidArg('inputs', '{ pixelValues, labels? }', inputs);
     const pixels = checkPixels(inputs.pixelValues, this.config);
     const labels = inputs.labels === undefined ? null : labelsToTensor(inputs.labels, this.config);
-    const out = await this.handle.forward(pixels, labels, { outputHiddenStates: Boolean(options.outputHiddenStates), bf16: Boolean(options.bf16) });
+    const out = await this.handle.forward(pixels, labels, {
+      outputHiddenStates: Boolean(options.outputHiddenStates),
+      bf16: Boolean(options.bf16),
+    });
     this.rememberProblemType(out.problemType);
     const result: ForwardOutput = { logits: out.logits };
     if (out.loss !== undefined) result.loss = out.loss;
@@ -235,7 +248,10 @@ export class VideoMAEForVideoClassification {
   }
 
   /** Forward + backward in the current mode; gradients accumulate until zeroGrad(). */
-  async forwardBackward(inputs: Required<ModelInputs>, options: { lossScale?: number; bf16?: boolean } = {}): Promise<{ loss: number; logits: TensorData<Float32Array> }> {
+  async forwardBackward(
+    inputs: Required<ModelInputs>,
+    options: { lossScale?: number; bf16?: boolean } = {},
+  ): Promise<{ loss: number; logits: TensorData<Float32Array> }> {
     const pixels = checkPixels(inputs?.pixelValues, this.config);
     if (inputs.labels === undefined) throw invalidArg('labels', 'labels for a backward pass', undefined);
     const out = await this.handle.forwardBackward(pixels, labelsToTensor(inputs.labels, this.config), {
@@ -254,7 +270,8 @@ export class VideoMAEForVideoClassification {
   async trainStep(inputs: Required<ModelInputs>, options: TrainStepOptions): Promise<{ loss: number; gradNorm?: number }> {
     const pixels = checkPixels(inputs?.pixelValues, this.config);
     if (inputs.labels === undefined) throw invalidArg('labels', 'labels for a training step', undefined);
-    if (typeof options !== 'object' || options === null || !(typeof options.lr === 'number' && options.lr >= 0)) throw invalidArg('lr', 'a number >= 0', options?.lr);
+    if (typeof options !== 'object' || options === null || !(typeof options.lr === 'number' && options.lr >= 0))
+      throw invalidArg('lr', 'a number >= 0', options?.lr);
     const lossScale = options.lossScale ?? 1;
     if (!(typeof lossScale === 'number' && lossScale > 0)) throw invalidArg('lossScale', 'a number > 0', lossScale);
     const maxGradNorm = options.maxGradNorm ?? 0;
@@ -318,7 +335,8 @@ export class VideoMAEForVideoClassification {
     fs.mkdirSync(dir, { recursive: true });
     await this.handle.saveWeights(path.join(path.resolve(dir), 'model.safetensors'));
     saveConfig(dir, this.config);
-    if (options.preprocessorConfig) fs.writeFileSync(path.join(dir, 'preprocessor_config.json'), serializeJsonSorted(options.preprocessorConfig));
+    if (options.preprocessorConfig)
+      fs.writeFileSync(path.join(dir, 'preprocessor_config.json'), serializeJsonSorted(options.preprocessorConfig));
   }
 
   numParameters(): number {

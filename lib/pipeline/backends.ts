@@ -39,7 +39,9 @@ export interface ClassifierConfig {
 export interface ClassifierModel {
   readonly config: ClassifierConfig;
   eval(): unknown;
-  forward(inputs: { pixelValues: TensorData<Float32Array> }): Promise<{ logits: TensorData<Float32Array> | { data: Float32Array; shape: number[] } }>;
+  forward(inputs: {
+    pixelValues: TensorData<Float32Array>;
+  }): Promise<{ logits: TensorData<Float32Array> | { data: Float32Array; shape: number[] } }>;
   dispose(): void;
 }
 

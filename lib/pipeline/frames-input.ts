@@ -37,7 +37,11 @@ export function packFrames(frames: RawFrame[], indices: number[], name = 'frames
   indices.forEach((index, t) => {
     const frame = frames[index];
     if (frame.width !== first.width || frame.height !== first.height || frameChannels(frame, `${name}[${index}]`) !== channels) {
-      throw invalidArg(`${name}[${index}]`, `a ${first.width}x${first.height} frame with ${channels} channels like ${name}[0]`, `${frame.width}x${frame.height}`);
+      throw invalidArg(
+        `${name}[${index}]`,
+        `a ${first.width}x${first.height} frame with ${channels} channels like ${name}[0]`,
+        `${frame.width}x${frame.height}`,
+      );
     }
     data.set(frame.data, t * frameBytes);
   });

@@ -52,7 +52,8 @@ export async function pipeline(task: 'video-classification', options: PipelineOp
     throw error;
   }
   const impl = new VideoClassificationPipeline(model, processor, readers);
-  const classifier = ((input: VideoInput | VideoInput[], callOptions?: ClassifyOptions) => impl.classify(input, callOptions)) as VideoClassifier;
+  const classifier = ((input: VideoInput | VideoInput[], callOptions?: ClassifyOptions) =>
+    impl.classify(input, callOptions)) as VideoClassifier;
   Object.defineProperties(classifier, {
     modelPath: { value: dir, enumerable: true },
     labels: { value: impl.labels, enumerable: true },

@@ -44,12 +44,15 @@ export function resolveOptions(options: ClassifyOptions, modelFrames: number): R
   const sampling = options.sampling ?? 'uniform';
   if (sampling !== 'uniform' && sampling !== 'hf') throw invalidArg('sampling', '"uniform" or "hf"', sampling);
   const functionToApply = options.functionToApply ?? 'softmax';
-  if (!['softmax', 'sigmoid', 'none'].includes(functionToApply)) throw invalidArg('functionToApply', '"softmax", "sigmoid" or "none"', functionToApply);
+  if (!['softmax', 'sigmoid', 'none'].includes(functionToApply))
+    throw invalidArg('functionToApply', '"softmax", "sigmoid" or "none"', functionToApply);
   const clips = positiveInt(options.clips, 'clips', 1);
   if (sampling === 'hf' && clips > 1) throw invalidArg('clips', '1 with sampling "hf" (HF samples one clip)', clips);
   const numFrames = positiveInt(options.numFrames, 'numFrames', modelFrames);
-  if (numFrames !== modelFrames) throw invalidArg('numFrames', `${modelFrames} (the model's num_frames: its position table has that many frames)`, numFrames);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw invalidArg('onWarning', 'a function', options.onWarning);
+  if (numFrames !== modelFrames)
+    throw invalidArg('numFrames', `${modelFrames} (the model's num_frames: its position table has that many frames)`, numFrames);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
+    throw invalidArg('onWarning', 'a function', options.onWarning);
   return {
     topK: positiveInt(options.topK, 'topK', 5),
     numFrames,

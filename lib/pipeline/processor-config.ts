@@ -52,7 +52,10 @@ function shortestEdgeOf(size: unknown, file: string): number {
   if (typeof size === 'number') return positiveInt(size, file, 'size');
   const dict = (size ?? {}) as Json;
   if (dict.shortest_edge !== undefined) return positiveInt(dict.shortest_edge, file, 'size.shortest_edge');
-  throw new VideomaeError(`${file}: size ${JSON.stringify(size)} is not supported (only { shortest_edge } resizing, as VideoMAE uses)`, 'ERR_VIDEOMAE_UNSUPPORTED');
+  throw new VideomaeError(
+    `${file}: size ${JSON.stringify(size)} is not supported (only { shortest_edge } resizing, as VideoMAE uses)`,
+    'ERR_VIDEOMAE_UNSUPPORTED',
+  );
 }
 
 function cropOf(crop: unknown, file: string): [number, number] {
@@ -98,7 +101,14 @@ export function loadProcessorConfig(dir: string, imageSize?: number): ImageProce
   const file = path.join(dir, 'preprocessor_config.json');
   if (!fs.existsSync(file)) {
     const size = imageSize ?? DEFAULT_PROCESSOR_CONFIG.shortestEdge;
-    return { ...DEFAULT_PROCESSOR_CONFIG, shortestEdge: size, cropHeight: size, cropWidth: size, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+    return {
+      ...DEFAULT_PROCESSOR_CONFIG,
+      shortestEdge: size,
+      cropHeight: size,
+      cropWidth: size,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+    };
   }
   let json: Json;
   try {

@@ -65,9 +65,16 @@ export async function* classifyStream(
   const window = positiveInt(options.window, 'window', numFrames);
   const stride = positiveInt(options.stride, 'stride', Math.max(1, Math.floor(window / 2)));
   const sample = uniformIndices(window, numFrames);
-  const classifyOptions: ClassifyOptions = { topK: options.topK, crops: options.crops, functionToApply: options.functionToApply, onWarning: options.onWarning };
+  const classifyOptions: ClassifyOptions = {
+    topK: options.topK,
+    crops: options.crops,
+    functionToApply: options.functionToApply,
+    onWarning: options.onWarning,
+  };
   if (window < numFrames) {
-    (options.onWarning ?? ((m: string) => process.emitWarning(m)))(`stream: a ${window}-frame window repeats frames to fill the model's ${numFrames}`);
+    (options.onWarning ?? ((m: string) => process.emitWarning(m)))(
+      `stream: a ${window}-frame window repeats frames to fill the model's ${numFrames}`,
+    );
     classifyOptions.onWarning = () => undefined; // said once here, not per window
   }
 
@@ -89,7 +96,8 @@ export async function* classifyStream(
     try {
       for await (const frame of frames) {
         if (stopped) break;
-        if (!isRawFrame(frame) || typeof frame.timestamp !== 'number') throw invalidArg(`frames[${received}]`, '{ data, width, height, timestamp }', frame);
+        if (!isRawFrame(frame) || typeof frame.timestamp !== 'number')
+          throw invalidArg(`frames[${received}]`, '{ data, width, height, timestamp }', frame);
         ring.push(frame);
         if (ring.length > window) ring.shift();
         received++;
@@ -120,7 +128,10 @@ export async function* classifyStream(
       state.due = null;
       const skippedWindows = state.skipped;
       state.skipped = 0;
-      const predictions = (await impl.classify(sample.map((i) => current.frames[i]), classifyOptions)) as Prediction[];
+      const predictions = (await impl.classify(
+        sample.map((i) => current.frames[i]),
+        classifyOptions,
+      )) as Prediction[];
       const result: StreamPrediction = {
         predictions,
         start: current.frames[0].timestamp,

@@ -90,7 +90,7 @@ export class VideoClassificationPipeline {
   private async predictBatch(batch: PreparedInput[], o: ResolvedOptions): Promise<Prediction[][]> {
     // Inputs batch together only when their views have one shape (always, with a centre crop).
     const results: Prediction[][] = [];
-    for (let start = 0; start < batch.length; ) {
+    for (let start = 0; start < batch.length;) {
       let end = start + 1;
       while (end < batch.length && sameShape(batch[end].viewShape, batch[start].viewShape)) end++;
       results.push(...(await this.forwardGroup(batch.slice(start, end), o)));
@@ -102,7 +102,9 @@ export class VideoClassificationPipeline {
   private async forwardGroup(group: PreparedInput[], o: ResolvedOptions): Promise<Prediction[][]> {
     const views = group.reduce((n, p) => n + p.views, 0);
     const data = group.length === 1 ? group[0].data : concat(group.map((p) => p.data));
-    const logits = await this.exclusive(async () => (await this.model.forward({ pixelValues: { data, shape: [views, ...group[0].viewShape] } })).logits);
+    const logits = await this.exclusive(
+      async () => (await this.model.forward({ pixelValues: { data, shape: [views, ...group[0].viewShape] } })).logits,
+    );
     const labels = logits.shape[1];
     let offset = 0;
     return group.map((p) => {
@@ -144,17 +146,22 @@ export class VideoClassificationPipeline {
     return { frames: plan.clips.map((clip) => packFrames(input, clip, 'input')), plan: { ...plan, total: input.length } };
   }
 
-  private async framesFromVideo(input: string | Buffer, o: ResolvedOptions): Promise<{ frames: FrameTensor[]; plan: ClipPlan & { total: number } }> {
+  private async framesFromVideo(
+    input: string | Buffer,
+    o: ResolvedOptions,
+  ): Promise<{ frames: FrameTensor[]; plan: ClipPlan & { total: number } }> {
     const reader = await this.readers.open(input);
     try {
       const total = reader.metadata.numFrames;
-      if (!(total > 0)) throw new VideomaeError(`${typeof input === 'string' ? input : 'the video'}: it has no frames`, 'ERR_VIDEOMAE_DECODE');
+      if (!(total > 0))
+        throw new VideomaeError(`${typeof input === 'string' ? input : 'the video'}: it has no frames`, 'ERR_VIDEOMAE_DECODE');
       const plan = planClips(total, o);
       // One decode for all clips (indices may repeat and overlap), split per clip afterwards.
       const all = plan.clips.flat();
       // HF's PyAV path never rotates frames; the default path shows them upright.
       const decoded = await reader.getFramesAt(all, { autoRotate: o.sampling !== 'hf', layout: 'THWC' });
-      if (decoded.data.BYTES_PER_ELEMENT !== 1) throw new VideomaeError('decoder returned float frames for a THWC request', 'ERR_VIDEOMAE_INTERNAL');
+      if (decoded.data.BYTES_PER_ELEMENT !== 1)
+        throw new VideomaeError('decoder returned float frames for a THWC request', 'ERR_VIDEOMAE_INTERNAL');
       const [, height, width, channels] = decoded.shape;
       const frameBytes = height * width * channels;
       const frames = plan.clips.map((clip, k) => ({

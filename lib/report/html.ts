@@ -23,7 +23,8 @@ export interface ReportInput {
 export const REPORT_FILE = 'report.html';
 
 function fmt(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : Math.abs(value) < 1e-3 && value !== 0 ? value.toExponential(3) : value.toFixed(4);
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : Math.abs(value) < 1e-3 && value !== 0 ? value.toExponential(3) : value.toFixed(4);
   if (value === null || value === undefined) return '—';
   return escapeHtml(String(value));
 }
@@ -41,16 +42,34 @@ function evalSection(state: TrainerState): string {
   const chart = lineChart(
     'Evaluation',
     'step',
-    keys.slice(0, 4).map((k, i) => ({ name: k, color: ['#d62728', '#1f77b4', '#2ca02c', '#9467bd'][i], points: evals.map((e) => [e.step, e[k]] as [number, number]) })),
+    keys.slice(0, 4).map((k, i) => ({
+      name: k,
+      color: ['#d62728', '#1f77b4', '#2ca02c', '#9467bd'][i],
+      points: evals.map((e) => [e.step, e[k]] as [number, number]),
+    })),
   );
-  return chart + table(['step', 'epoch', ...keys], evals.map((e) => [e.step, e.epoch, ...keys.map((k) => e[k])]));
+  return (
+    chart +
+    table(
+      ['step', 'epoch', ...keys],
+      evals.map((e) => [e.step, e.epoch, ...keys.map((k) => e[k])]),
+    )
+  );
 }
 
 function classSection(title: string, report: ClassificationReport, names: string[]): string {
-  const rows = report.perClass.precision.map((_, c) => [names[c] ?? String(c), report.perClass.precision[c], report.perClass.recall[c], report.perClass.f1[c], report.perClass.support[c]]);
+  const rows = report.perClass.precision.map((_, c) => [
+    names[c] ?? String(c),
+    report.perClass.precision[c],
+    report.perClass.recall[c],
+    report.perClass.f1[c],
+    report.perClass.support[c],
+  ]);
   rows.push(['macro avg', report.macro.precision, report.macro.recall, report.macro.f1, report.numSamples]);
   rows.push(['weighted avg', report.weighted.precision, report.weighted.recall, report.weighted.f1, report.numSamples]);
-  const topK = Object.entries(report.topK).map(([k, v]) => `, top-${k} ${fmt(v)}`).join('');
+  const topK = Object.entries(report.topK)
+    .map(([k, v]) => `, top-${k} ${fmt(v)}`)
+    .join('');
   return `<h3>${escapeHtml(title)}: accuracy ${fmt(report.accuracy)} on ${report.numSamples}${topK}</h3>
 <div class="row"><div>${confusionMatrixSvg(report.confusionMatrix, names)}</div><div>${table(['class', 'precision', 'recall', 'f1', 'support'], rows)}</div></div>`;
 }
@@ -67,7 +86,10 @@ export function renderTrainingReport(input: ReportInput): string {
     ['waiting for data', `${(timings.dataWaitMs / 1000).toFixed(1)} s`],
     ...(summary ? Object.entries(summary).map(([k, v]) => [k, v]) : []),
   ];
-  const best = state.bestMetric === null ? 'none' : `${fmt(state.bestMetric)} at step ${state.bestGlobalStep} (${escapeHtml(state.bestModelCheckpoint ?? '')})`;
+  const best =
+    state.bestMetric === null
+      ? 'none'
+      : `${fmt(state.bestMetric)} at step ${state.bestGlobalStep} (${escapeHtml(state.bestModelCheckpoint ?? '')})`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title ?? 'videomae training report')}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}.row{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}h2{border-bottom:1px solid #ddd}</style>

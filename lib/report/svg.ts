@@ -24,7 +24,8 @@ export function lineChart(title: string, xLabel: string, series: Series[], width
   const pts = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">`;
   const titleText = `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeHtml(title)}</text>`;
-  if (!pts.length) return `${head}${titleText}<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="12" fill="#888">no data</text></svg>`;
+  if (!pts.length)
+    return `${head}${titleText}<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="12" fill="#888">no data</text></svg>`;
   const m = { left: 60, right: 16, top: 28, bottom: 40 };
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
@@ -43,13 +44,16 @@ export function lineChart(title: string, xLabel: string, series: Series[], width
   }
   parts.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${height - m.bottom}" stroke="#333"/>`);
   parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}" stroke="#333"/>`);
-  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle" font-size="11">${escapeHtml(xLabel)}</text>`);
+  parts.push(
+    `<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle" font-size="11">${escapeHtml(xLabel)}</text>`,
+  );
   series.forEach((s, i) => {
     const valid = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
     if (!valid.length) return;
     const d = valid.map(([x, y], j) => `${j ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
     parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"/>`);
-    if (valid.length < 40) for (const [x, y] of valid) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
+    if (valid.length < 40)
+      for (const [x, y] of valid) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     parts.push(`<rect x="${m.left + 8 + i * 130}" y="${m.top + 2}" width="10" height="10" fill="${s.color}"/>`);
     parts.push(`<text x="${m.left + 22 + i * 130}" y="${m.top + 11}" font-size="11">${escapeHtml(s.name)}</text>`);
   });
@@ -64,7 +68,9 @@ export function confusionMatrixSvg(matrix: number[][], classNames: string[]): st
   const label = Math.min(160, 8 + 7 * Math.max(4, ...classNames.map((c) => c.length)));
   const width = label + n * cell + 10;
   const height = label + n * cell + 10;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="confusion matrix">`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="confusion matrix">`,
+  ];
   for (let t = 0; t < n; t++) {
     const rowSum = matrix[t].reduce((a, b) => a + b, 0) || 1;
     const name = escapeHtml(classNames[t] ?? String(t));
@@ -72,9 +78,15 @@ export function confusionMatrixSvg(matrix: number[][], classNames: string[]): st
     parts.push(`<text transform="translate(${label + t * cell + cell / 2 + 4},${label - 4}) rotate(-60)" font-size="11">${name}</text>`);
     for (let p = 0; p < n; p++) {
       const share = matrix[t][p] / rowSum;
-      const fill = t === p ? `rgba(34,139,34,${(0.1 + 0.9 * share).toFixed(3)})` : `rgba(200,40,40,${(share ? 0.1 + 0.9 * share : 0).toFixed(3)})`;
-      parts.push(`<rect x="${label + p * cell}" y="${label + t * cell}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ccc"><title>true ${name}, predicted ${escapeHtml(classNames[p] ?? String(p))}: ${matrix[t][p]}</title></rect>`);
-      if (cell >= 30) parts.push(`<text x="${label + p * cell + cell / 2}" y="${label + t * cell + cell / 2 + 4}" text-anchor="middle" font-size="11">${matrix[t][p]}</text>`);
+      const fill =
+        t === p ? `rgba(34,139,34,${(0.1 + 0.9 * share).toFixed(3)})` : `rgba(200,40,40,${(share ? 0.1 + 0.9 * share : 0).toFixed(3)})`;
+      parts.push(
+        `<rect x="${label + p * cell}" y="${label + t * cell}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ccc"><title>true ${name}, predicted ${escapeHtml(classNames[p] ?? String(p))}: ${matrix[t][p]}</title></rect>`,
+      );
+      if (cell >= 30)
+        parts.push(
+          `<text x="${label + p * cell + cell / 2}" y="${label + t * cell + cell / 2 + 4}" text-anchor="middle" font-size="11">${matrix[t][p]}</text>`,
+        );
     }
   }
   parts.push('</svg>');

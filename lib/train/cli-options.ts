@@ -7,7 +7,15 @@ import type { Command } from 'commander';
 import { invalidArg } from '../errors';
 import { TRAINING_ARGUMENT_NAMES, type TrainingArgumentsInput } from './training-args';
 
-const BOOLEAN = new Set(['loggingFirstStep', 'loadBestModelAtEnd', 'greaterIsBetter', 'bf16', 'gradientCheckpointing', 'dataloaderDropLast', 'disableTqdm']);
+const BOOLEAN = new Set([
+  'loggingFirstStep',
+  'loadBestModelAtEnd',
+  'greaterIsBetter',
+  'bf16',
+  'gradientCheckpointing',
+  'dataloaderDropLast',
+  'disableTqdm',
+]);
 const STRING = new Set(['outputDir', 'lrSchedulerType', 'loggingStrategy', 'evalStrategy', 'saveStrategy', 'metricForBestModel', 'device']);
 /** Flags the train command defines itself. */
 const SKIPPED = new Set(['outputDir', 'resumeFromCheckpoint']);
@@ -43,7 +51,10 @@ export function addTrainingArgumentOptions(command: Command, defaults: Partial<T
 }
 
 /** The TrainingArguments fields present in commander's parsed options, over `defaults`. */
-export function trainingArgumentsFromOptions(options: Record<string, unknown>, defaults: Partial<TrainingArgumentsInput>): Partial<TrainingArgumentsInput> {
+export function trainingArgumentsFromOptions(
+  options: Record<string, unknown>,
+  defaults: Partial<TrainingArgumentsInput>,
+): Partial<TrainingArgumentsInput> {
   const picked: Record<string, unknown> = { ...defaults };
   for (const name of TRAINING_ARGUMENT_NAMES) {
     if (!SKIPPED.has(name) && options[name] !== undefined) picked[name] = options[name];

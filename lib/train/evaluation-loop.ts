@@ -37,7 +37,10 @@ export async function evaluationLoop(
       const n = batchSize(batch.labels);
       const [rows, cols] = result.logits.shape;
       if (rows !== n || cols === undefined) {
-        throw new VideomaeError(`model returned logits of shape [${result.logits.shape.join(', ')}] for a batch of ${n}`, 'ERR_VIDEOMAE_MODEL');
+        throw new VideomaeError(
+          `model returned logits of shape [${result.logits.shape.join(', ')}] for a batch of ${n}`,
+          'ERR_VIDEOMAE_MODEL',
+        );
       }
       numLabels = cols;
       for (let i = 0; i < rows * cols; i++) logits.push(result.logits.data[i]);

@@ -56,17 +56,39 @@ function config(fields: Record<string, unknown>): Record<string, unknown> {
 export const MODEL_PRESETS: Record<string, ModelPreset> = {
   tiny: {
     description: '112 px, 8 frames, 2 layers × 64 (≈ 0.2 M parameters): seconds per epoch on a laptop CPU',
-    config: config({ image_size: 112, num_frames: 8, hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 128 }),
+    config: config({
+      image_size: 112,
+      num_frames: 8,
+      hidden_size: 64,
+      num_hidden_layers: 2,
+      num_attention_heads: 2,
+      intermediate_size: 128,
+    }),
     preprocessor: defaultPreprocessorConfig(112),
   },
   small: {
     description: '112 px, 8 frames, 4 layers × 128 (≈ 0.7 M parameters): minutes on 2 CPU cores',
-    config: config({ image_size: 112, num_frames: 8, hidden_size: 128, num_hidden_layers: 4, num_attention_heads: 4, intermediate_size: 256 }),
+    config: config({
+      image_size: 112,
+      num_frames: 8,
+      hidden_size: 128,
+      num_hidden_layers: 4,
+      num_attention_heads: 4,
+      intermediate_size: 256,
+    }),
     preprocessor: defaultPreprocessorConfig(112),
   },
   base: {
     description: 'the MCG-NJU/videomae-base shape: 224 px, 16 frames, 12 layers × 768 (≈ 86 M parameters)',
-    config: config({ image_size: 224, num_frames: 16, hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072, use_mean_pooling: false }),
+    config: config({
+      image_size: 224,
+      num_frames: 16,
+      hidden_size: 768,
+      num_hidden_layers: 12,
+      num_attention_heads: 12,
+      intermediate_size: 3072,
+      use_mean_pooling: false,
+    }),
     preprocessor: defaultPreprocessorConfig(224),
   },
 };

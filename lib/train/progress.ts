@@ -33,7 +33,9 @@ export class ProgressCallback implements TrainerCallback {
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = done > 0 ? elapsed / done - elapsed : 0;
     const bar = `${'█'.repeat(filled)}${' '.repeat(width - filled)}`;
-    this.stream.write(`\r${(done * 100).toFixed(0).padStart(3)}%|${bar}| ${state.globalStep}/${state.maxSteps} [${clock(elapsed)}<${clock(eta)}]${this.last}\x1b[K`);
+    this.stream.write(
+      `\r${(done * 100).toFixed(0).padStart(3)}%|${bar}| ${state.globalStep}/${state.maxSteps} [${clock(elapsed)}<${clock(eta)}]${this.last}\x1b[K`,
+    );
   }
 
   onLog(_args: TrainingArguments, _state: TrainerState, _control: TrainerControl, event: CallbackEvent): void {

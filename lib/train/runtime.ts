@@ -4,13 +4,22 @@
  * the native addon; the CLI and applications pass `trainableModel(model)` and `createVideoLoader`.
  */
 import { VideomaeError } from '../errors';
-import { VideoFolderDataset } from '../data/folder_dataset';
+import { VideoFolderDataset } from '../data/folder-dataset';
 import { DataLoader } from '../data/loader';
 import { guideTrainTransforms, guideValTransforms, preprocessorConstants, type PreprocessorConfig } from '../data/transforms';
 import { configToJson, parseConfig } from '../model/config';
 import type { NativeVideoMAEHandle } from '../model/native';
 import { VideoMAEForVideoClassification, type Device, type ModelDtype } from '../model/videomae';
-import type { Batch, BatchSource, ForwardResult, OptimizerLike, OptimizerOptions, TrainableModel, TrainStepOptions, TrainStepResult } from './interfaces';
+import type {
+  Batch,
+  BatchSource,
+  ForwardResult,
+  OptimizerLike,
+  OptimizerOptions,
+  TrainableModel,
+  TrainStepOptions,
+  TrainStepResult,
+} from './interfaces';
 
 /** A VideoMAEForVideoClassification seen through the Trainer's interface. */
 export class TrainableVideoMAE implements TrainableModel {
@@ -62,8 +71,16 @@ export class TrainableVideoMAE implements TrainableModel {
   async loadWeights(dir: string): Promise<void> {
     const handle = (this.model as unknown as { handle: NativeVideoMAEHandle }).handle;
     const report = await handle.loadCheckpoint(dir, { ignoreMismatchedSizes: false, seed: 42 });
-    const problems = [...report.missingKeys.map((k) => `missing ${k}`), ...report.unexpectedKeys.map((k) => `unexpected ${k}`), ...report.mismatchedKeys.map((m) => `mismatched ${m.key}`)];
-    if (problems.length) throw new VideomaeError(`${dir} does not match the model being trained: ${problems.slice(0, 5).join(', ')}`, 'ERR_VIDEOMAE_CHECKPOINT');
+    const problems = [
+      ...report.missingKeys.map((k) => `missing ${k}`),
+      ...report.unexpectedKeys.map((k) => `unexpected ${k}`),
+      ...report.mismatchedKeys.map((m) => `mismatched ${m.key}`),
+    ];
+    if (problems.length)
+      throw new VideomaeError(
+        `${dir} does not match the model being trained: ${problems.slice(0, 5).join(', ')}`,
+        'ERR_VIDEOMAE_CHECKPOINT',
+      );
   }
 
   numParameters(): number {
@@ -105,8 +122,15 @@ export async function loadPretrained(dir: string, options: ModelLoadOptions): Pr
 }
 
 /** A new model from an HF config.json object (e.g. a preset), initialised with `seed`. */
-export async function modelFromConfig(config: Record<string, unknown>, options: { seed: number; device: string; dtype: ModelDtype }): Promise<TrainableVideoMAE> {
-  const model = await VideoMAEForVideoClassification.fromConfig(parseConfig(config), { seed: options.seed, device: options.device as Device, dtype: options.dtype });
+export async function modelFromConfig(
+  config: Record<string, unknown>,
+  options: { seed: number; device: string; dtype: ModelDtype },
+): Promise<TrainableVideoMAE> {
+  const model = await VideoMAEForVideoClassification.fromConfig(parseConfig(config), {
+    seed: options.seed,
+    device: options.device as Device,
+    dtype: options.dtype,
+  });
   return new TrainableVideoMAE(model, { bf16: options.dtype === 'bfloat16' });
 }
 
@@ -167,7 +191,10 @@ class LoaderSource implements BatchSource {
 /** The guide's train chain, its short-side range 256–320 scaled with the model's size (224 → 256–320, 112 → 128–160). */
 function trainTransforms(preprocessor: PreprocessorConfig, numFrames: number) {
   const [size] = preprocessorConstants(preprocessor).resizeTo;
-  return guideTrainTransforms(preprocessor, numFrames, { minSize: Math.round((size * 256) / 224), maxSize: Math.round((size * 320) / 224) });
+  return guideTrainTransforms(preprocessor, numFrames, {
+    minSize: Math.round((size * 256) / 224),
+    maxSize: Math.round((size * 320) / 224),
+  });
 }
 
 /** Train: one random clip per video, shuffled, guide train augmentation (or none); eval: uniform clips in order, guide val transform. */
@@ -181,9 +208,10 @@ export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOp
     ...(options.workers > 0 ? { workers: options.workers } : {}),
     clipSampler: options.train ? 'random' : 'uniform',
     numFrames: options.numFrames,
-    transforms: options.train && options.augmentation !== 'none'
-      ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')
-      : guideValTransforms(preprocessor, options.numFrames),
+    transforms:
+      options.train && options.augmentation !== 'none'
+        ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')
+        : guideValTransforms(preprocessor, options.numFrames),
   });
   return new LoaderSource(loader, dataset.videos.length);
 }

@@ -97,7 +97,12 @@ interface RngState {
 }
 
 function isBatchSource(value: unknown): value is BatchSource {
-  return typeof value === 'object' && value !== null && typeof (value as BatchSource).epoch === 'function' && typeof (value as BatchSource).batchesPerEpoch === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BatchSource).epoch === 'function' &&
+    typeof (value as BatchSource).batchesPerEpoch === 'number'
+  );
 }
 
 function numelOf(pixelValues: unknown): number {
@@ -128,7 +133,8 @@ export class Trainer {
 
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== 'object') throw invalidArg('options', 'an object with model and args', options);
-    if (!options.model || typeof options.model.trainStep !== 'function') throw invalidArg('model', 'a VideoMAE classifier (with trainStep)', options.model);
+    if (!options.model || typeof options.model.trainStep !== 'function')
+      throw invalidArg('model', 'a VideoMAE classifier (with trainStep)', options.model);
     const resolved = withVideoDefaults(options);
     this.options = resolved;
     this.model = resolved.model;
@@ -151,8 +157,14 @@ export class Trainer {
 
   private sourceFor(dataset: unknown, train: boolean): BatchSource {
     if (isBatchSource(dataset)) return dataset;
-    if (dataset === undefined || dataset === null) throw invalidArg(train ? 'trainDataset' : 'evalDataset', 'a dataset or a batch source', dataset);
-    if (!this.options.createLoader) throw invalidArg(train ? 'trainDataset' : 'evalDataset', 'a batch source (or pass createLoader to build one from a dataset)', dataset);
+    if (dataset === undefined || dataset === null)
+      throw invalidArg(train ? 'trainDataset' : 'evalDataset', 'a dataset or a batch source', dataset);
+    if (!this.options.createLoader)
+      throw invalidArg(
+        train ? 'trainDataset' : 'evalDataset',
+        'a batch source (or pass createLoader to build one from a dataset)',
+        dataset,
+      );
     const source = this.options.createLoader(dataset, {
       train,
       batchSize: train ? this.args.perDeviceTrainBatchSize : this.args.perDeviceEvalBatchSize,
@@ -166,7 +178,8 @@ export class Trainer {
 
   private defaultEvalSource(): BatchSource {
     if (!this.evalSource) {
-      if (this.options.evalDataset === undefined) throw new VideomaeError('evaluate() needs an evalDataset (pass one to the Trainer or to evaluate())', 'ERR_VIDEOMAE_INVALID_ARG');
+      if (this.options.evalDataset === undefined)
+        throw new VideomaeError('evaluate() needs an evalDataset (pass one to the Trainer or to evaluate())', 'ERR_VIDEOMAE_INVALID_ARG');
       this.evalSource = this.sourceFor(this.options.evalDataset, false);
     }
     return this.evalSource;
@@ -233,7 +246,8 @@ export class Trainer {
     const source = this.sourceFor(this.options.trainDataset, true);
     const ga = args.gradientAccumulationSteps;
     const batchesPerEpoch = source.batchesPerEpoch;
-    if (!Number.isInteger(batchesPerEpoch) || batchesPerEpoch < 1) throw new VideomaeError(`the training data has no batches (batchesPerEpoch ${batchesPerEpoch})`, 'ERR_VIDEOMAE_DATASET');
+    if (!Number.isInteger(batchesPerEpoch) || batchesPerEpoch < 1)
+      throw new VideomaeError(`the training data has no batches (batchesPerEpoch ${batchesPerEpoch})`, 'ERR_VIDEOMAE_DATASET');
     const updatesPerEpoch = Math.max(1, Math.ceil(batchesPerEpoch / ga));
     const maxSteps = args.maxSteps > 0 ? args.maxSteps : Math.ceil(args.numTrainEpochs * updatesPerEpoch);
     const numEpochs = args.maxSteps > 0 ? Math.ceil(maxSteps / updatesPerEpoch) : Math.ceil(args.numTrainEpochs);
@@ -247,7 +261,12 @@ export class Trainer {
       eps: args.adamEpsilon,
       weightDecay: args.weightDecay,
     });
-    this.scheduler = new LrScheduler(args.lrSchedulerType, args.learningRate, warmupStepsFor(maxSteps, args.warmupSteps, args.warmupRatio), maxSteps);
+    this.scheduler = new LrScheduler(
+      args.lrSchedulerType,
+      args.learningRate,
+      warmupStepsFor(maxSteps, args.warmupSteps, args.warmupRatio),
+      maxSteps,
+    );
     this.state = new TrainerState();
     Object.assign(this.state, {
       maxSteps,
@@ -264,7 +283,13 @@ export class Trainer {
     const resume = options.resumeFromCheckpoint ?? args.resumeFromCheckpoint;
     if (resume) start = await this.resumeFrom(this.resolveResume(resume), totals, batchesPerEpoch, updatesPerEpoch);
 
-    const guard: SignalGuard | null = this.options.handleSignals === false ? null : installSignalGuard((s) => (this.stopReason ??= s), (l) => process.stderr.write(`${l}\n`));
+    const guard: SignalGuard | null =
+      this.options.handleSignals === false
+        ? null
+        : installSignalGuard(
+            (s) => (this.stopReason ??= s),
+            (l) => process.stderr.write(`${l}\n`),
+          );
     this.stopReason = null;
     this.inTraining = true;
     const started = performance.now();
@@ -290,7 +315,11 @@ export class Trainer {
   private resolveResume(resume: string | boolean): string {
     if (resume === true) {
       const latest = latestCheckpoint(this.args.outputDir);
-      if (!latest) throw new VideomaeError(`resumeFromCheckpoint is true but ${this.args.outputDir} holds no checkpoint-* folder`, 'ERR_VIDEOMAE_CHECKPOINT');
+      if (!latest)
+        throw new VideomaeError(
+          `resumeFromCheckpoint is true but ${this.args.outputDir} holds no checkpoint-* folder`,
+          'ERR_VIDEOMAE_CHECKPOINT',
+        );
       return latest;
     }
     return resume as string;
@@ -349,7 +378,10 @@ export class Trainer {
       for (let i = 0; i < group.length; i++) {
         const batch = group[i];
         const lossScale = batch.labels.length / items;
-        const result = await this.model.trainStep({ pixelValues: batch.pixelValues, labels: batch.labels }, { lr, maxGradNorm, lossScale, step: i === group.length - 1 });
+        const result = await this.model.trainStep(
+          { pixelValues: batch.pixelValues, labels: batch.labels },
+          { lr, maxGradNorm, lossScale, step: i === group.length - 1 },
+        );
         updateLoss += result.loss * lossScale;
         if (result.gradNorm !== undefined) gradNorm = result.gradNorm;
         this.state.totalFlos += 6 * this.numParams * numelOf(batch.pixelValues);
@@ -422,7 +454,12 @@ export class Trainer {
       await this.model.savePretrained(tmp, { preprocessorConfig: this.options.preprocessorConfig });
       await (this.optimizer as OptimizerLike).save(path.join(tmp, FILES.optimizer));
       fs.writeFileSync(path.join(tmp, FILES.scheduler), `${stringifySorted((this.scheduler as LrScheduler).state())}\n`);
-      const rng: RngState = { seed: args.seed, epoch: this.position.epoch, batches_done_in_epoch: this.position.batchesDone, totals: { ...totals } };
+      const rng: RngState = {
+        seed: args.seed,
+        epoch: this.position.epoch,
+        batches_done_in_epoch: this.position.batchesDone,
+        totals: { ...totals },
+      };
       fs.writeFileSync(path.join(tmp, FILES.rngState), `${stringifySorted(rng)}\n`);
       const bestStep = this.state.bestGlobalStep;
       if (bestStep !== null && (bestStep === step || fs.existsSync(checkpointDir(args.outputDir, bestStep)))) {
@@ -445,11 +482,19 @@ export class Trainer {
     }
   }
 
-  private async resumeFrom(dir: string, totals: LoopTotals, batchesPerEpoch: number, updatesPerEpoch: number): Promise<{ epoch: number; batchesDone: number }> {
+  private async resumeFrom(
+    dir: string,
+    totals: LoopTotals,
+    batchesPerEpoch: number,
+    updatesPerEpoch: number,
+  ): Promise<{ epoch: number; batchesDone: number }> {
     assertResumable(dir);
     const saved = TrainerState.fromJson(readJson(path.join(dir, FILES.trainerState)), path.join(dir, FILES.trainerState));
     if (saved.globalStep > this.state.maxSteps) {
-      throw new VideomaeError(`cannot resume from ${dir}: it is at step ${saved.globalStep}, beyond max_steps ${this.state.maxSteps}`, 'ERR_VIDEOMAE_CHECKPOINT');
+      throw new VideomaeError(
+        `cannot resume from ${dir}: it is at step ${saved.globalStep}, beyond max_steps ${this.state.maxSteps}`,
+        'ERR_VIDEOMAE_CHECKPOINT',
+      );
     }
     await this.model.loadWeights(dir);
     await (this.optimizer as OptimizerLike).load(path.join(dir, FILES.optimizer));
@@ -472,7 +517,8 @@ export class Trainer {
     if (rng.totals) Object.assign(totals, rng.totals);
     else totals.lastLoggedStep = saved.globalStep;
     // Where the data stream continues: as recorded, else HF's arithmetic (whole epochs of updates, then updates × GA micro-batches).
-    const recorded = Number.isInteger(rng.epoch) && Number.isInteger(rng.batches_done_in_epoch) && rng.batches_done_in_epoch < batchesPerEpoch;
+    const recorded =
+      Number.isInteger(rng.epoch) && Number.isInteger(rng.batches_done_in_epoch) && rng.batches_done_in_epoch < batchesPerEpoch;
     this.position = recorded
       ? { epoch: rng.epoch, batchesDone: rng.batches_done_in_epoch }
       : {
@@ -485,7 +531,8 @@ export class Trainer {
   private async finishInterrupted(totals: LoopTotals, savedAtStep: number): Promise<TrainOutput> {
     let checkpoint: string | null = null;
     if (this.state.globalStep > 0) {
-      checkpoint = savedAtStep === this.state.globalStep ? checkpointDir(this.args.outputDir, savedAtStep) : await this.saveCheckpoint(totals);
+      checkpoint =
+        savedAtStep === this.state.globalStep ? checkpointDir(this.args.outputDir, savedAtStep) : await this.saveCheckpoint(totals);
     }
     this.fire('onTrainEnd');
     return {
@@ -501,7 +548,10 @@ export class Trainer {
     const args = this.args;
     const runtime = (performance.now() - started) / 1000;
     const samplesPerEpoch = source.numSamples ?? source.batchesPerEpoch * args.perDeviceTrainBatchSize;
-    const numSamples = args.maxSteps > 0 ? args.maxSteps * args.perDeviceTrainBatchSize * args.gradientAccumulationSteps : samplesPerEpoch * args.numTrainEpochs;
+    const numSamples =
+      args.maxSteps > 0
+        ? args.maxSteps * args.perDeviceTrainBatchSize * args.gradientAccumulationSteps
+        : samplesPerEpoch * args.numTrainEpochs;
     const trainingLoss = totals.totalLoss / Math.max(this.state.globalStep, 0.001);
     const metrics = this.log({
       train_runtime: round(runtime, 4),
@@ -513,7 +563,10 @@ export class Trainer {
     this.fire('onTrainEnd');
     if (args.loadBestModelAtEnd && this.state.bestModelCheckpoint) {
       if (!fs.existsSync(this.state.bestModelCheckpoint)) {
-        throw new VideomaeError(`the best checkpoint ${this.state.bestModelCheckpoint} is gone; cannot load the best model`, 'ERR_VIDEOMAE_CHECKPOINT');
+        throw new VideomaeError(
+          `the best checkpoint ${this.state.bestModelCheckpoint} is gone; cannot load the best model`,
+          'ERR_VIDEOMAE_CHECKPOINT',
+        );
       }
       await this.model.loadWeights(this.state.bestModelCheckpoint);
     }

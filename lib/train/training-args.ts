@@ -57,7 +57,9 @@ export interface TrainingArgumentsInput {
 }
 
 /** Fully resolved arguments: every default filled, derived values computed. */
-export interface TrainingArguments extends Required<Omit<TrainingArgumentsInput, 'saveTotalLimit' | 'metricForBestModel' | 'greaterIsBetter' | 'resumeFromCheckpoint'>> {
+export interface TrainingArguments extends Required<
+  Omit<TrainingArgumentsInput, 'saveTotalLimit' | 'metricForBestModel' | 'greaterIsBetter' | 'resumeFromCheckpoint'>
+> {
   saveTotalLimit: number | null;
   metricForBestModel: string | null;
   greaterIsBetter: boolean | null;
@@ -102,10 +104,26 @@ const FIELDS = {
   perDeviceTrainBatchSize: [z.number().int().min(1), 'an integer >= 1'],
   perDeviceEvalBatchSize: [z.number().int().min(1), 'an integer >= 1'],
   numTrainEpochs: [z.number().finite().positive(), 'a number > 0'],
-  maxSteps: [z.number().int().refine((v) => v === -1 || v > 0), '-1 or an integer >= 1'],
+  maxSteps: [
+    z
+      .number()
+      .int()
+      .refine((v) => v === -1 || v > 0),
+    '-1 or an integer >= 1',
+  ],
   warmupRatio: [z.number().min(0).max(1), 'a number in [0, 1]'],
-  warmupSteps: [z.number().finite().min(0).refine((v) => v < 1 || Number.isInteger(v)), 'an integer >= 1 or a ratio in [0, 1)'],
-  lrSchedulerType: [z.enum(['linear', 'cosine', 'constant', 'constant_with_warmup']), 'one of linear, cosine, constant, constant_with_warmup'],
+  warmupSteps: [
+    z
+      .number()
+      .finite()
+      .min(0)
+      .refine((v) => v < 1 || Number.isInteger(v)),
+    'an integer >= 1 or a ratio in [0, 1)',
+  ],
+  lrSchedulerType: [
+    z.enum(['linear', 'cosine', 'constant', 'constant_with_warmup']),
+    'one of linear, cosine, constant, constant_with_warmup',
+  ],
   weightDecay: [z.number().finite().min(0), 'a finite number >= 0'],
   adamBeta1: [z.number().min(0).lt(1), 'a number in [0, 1)'],
   adamBeta2: [z.number().min(0).lt(1), 'a number in [0, 1)'],
@@ -123,7 +141,14 @@ const FIELDS = {
   loadBestModelAtEnd: [z.boolean(), 'a boolean'],
   metricForBestModel: [z.string().min(1).nullable(), 'a metric name such as "accuracy" or "loss"'],
   greaterIsBetter: [z.boolean().nullable(), 'a boolean'],
-  seed: [z.number().int().min(0).max(2 ** 32 - 1), 'an integer in [0, 2^32)'],
+  seed: [
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    'an integer in [0, 2^32)',
+  ],
   bf16: [z.boolean(), 'a boolean'],
   gradientCheckpointing: [z.boolean(), 'a boolean'],
   dataloaderNumWorkers: [z.number().int().min(0), 'an integer >= 0'],
@@ -163,7 +188,9 @@ function crossFieldErrors(a: TrainingArguments): string[] {
   if (a.loadBestModelAtEnd) {
     if (a.evalStrategy === 'no') errors.push('loadBestModelAtEnd requires an evalStrategy other than "no"');
     else if (a.saveStrategy !== 'best' && a.saveStrategy !== a.evalStrategy) {
-      errors.push(`loadBestModelAtEnd requires saveStrategy to match evalStrategy, but saveStrategy is "${a.saveStrategy}" and evalStrategy is "${a.evalStrategy}"`);
+      errors.push(
+        `loadBestModelAtEnd requires saveStrategy to match evalStrategy, but saveStrategy is "${a.saveStrategy}" and evalStrategy is "${a.evalStrategy}"`,
+      );
     } else if (a.saveStrategy === 'steps' && a.saveSteps % a.evalSteps !== 0) {
       errors.push(`loadBestModelAtEnd requires saveSteps to be a round multiple of evalSteps, but found ${a.saveSteps} and ${a.evalSteps}`);
     }
@@ -174,7 +201,8 @@ function crossFieldErrors(a: TrainingArguments): string[] {
 
 /** Validates and fills defaults. Throws ERR_VIDEOMAE_INVALID_ARG listing every problem, one per line. */
 export function resolveTrainingArguments(input: TrainingArgumentsInput): TrainingArguments {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidArg('args', 'an object of training arguments', input);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalidArg('args', 'an object of training arguments', input);
   const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const errors = fieldErrors(clean);
   if (errors.length) throw new VideomaeError(`Invalid training arguments:\n  ${errors.join('\n  ')}`, 'ERR_VIDEOMAE_INVALID_ARG');

@@ -22,5 +22,11 @@ export function withVideoDefaults(options: TrainerOptions): TrainerOptions & { m
     options.createLoader ??
     ((dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
       createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.horizontalFlip ?? true }));
-  return { ...options, model, preprocessorConfig: preprocessor, createLoader, computeMetrics: options.computeMetrics ?? classificationMetrics() };
+  return {
+    ...options,
+    model,
+    preprocessorConfig: preprocessor,
+    createLoader,
+    computeMetrics: options.computeMetrics ?? classificationMetrics(),
+  };
 }

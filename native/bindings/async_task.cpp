@@ -34,16 +34,14 @@ class PromiseWorker : public Napi::AsyncWorker {
     // fail and throw: there is nobody left to tell, so nothing may escape from here.
     try {
       settle();
-    } catch (...) {
-    }
+    } catch (...) {}
     builder_ = nullptr;
   }
 
   void OnError(const Napi::Error& error) override {
     try {
       deferred_.Reject(error.Value());
-    } catch (...) {
-    }
+    } catch (...) {}
   }
 
  private:

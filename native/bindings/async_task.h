@@ -18,8 +18,7 @@ namespace videomae::bindings {
 using ResultBuilder = std::function<Napi::Value(Napi::Env)>;
 using AsyncWork = std::function<ResultBuilder()>;
 
-Napi::Promise runAsync(Napi::Env env, std::string operation, AsyncWork work,
-                       const std::vector<Napi::Value>& keepAlive = {});
+Napi::Promise runAsync(Napi::Env env, std::string operation, AsyncWork work, const std::vector<Napi::Value>& keepAlive = {});
 
 // A ResultBuilder for work that produces nothing.
 inline ResultBuilder resolveUndefined() {

@@ -41,10 +41,14 @@ std::vector<double> numbers(Napi::Object object, const char* key) {
 
 TransformKind kindFromName(const std::string& name) {
   static const std::vector<std::pair<std::string, TransformKind>> kKinds = {
-      {"UniformTemporalSubsample", TransformKind::UniformTemporalSubsample}, {"Div255", TransformKind::Div255},
-      {"Normalize", TransformKind::Normalize}, {"ShortSideScale", TransformKind::ShortSideScale},
-      {"RandomShortSideScale", TransformKind::RandomShortSideScale}, {"Resize", TransformKind::Resize},
-      {"RandomCrop", TransformKind::RandomCrop}, {"CenterCrop", TransformKind::CenterCrop},
+      {"UniformTemporalSubsample", TransformKind::UniformTemporalSubsample},
+      {"Div255", TransformKind::Div255},
+      {"Normalize", TransformKind::Normalize},
+      {"ShortSideScale", TransformKind::ShortSideScale},
+      {"RandomShortSideScale", TransformKind::RandomShortSideScale},
+      {"Resize", TransformKind::Resize},
+      {"RandomCrop", TransformKind::RandomCrop},
+      {"CenterCrop", TransformKind::CenterCrop},
       {"RandomHorizontalFlip", TransformKind::RandomHorizontalFlip}};
   for (const auto& [known, kind] : kKinds)
     if (known == name) return kind;
@@ -176,11 +180,13 @@ Napi::Value dataApplyTransforms(const Napi::CallbackInfo& info) {
     uint64_t seed = static_cast<uint64_t>(number(rng, "seed", 0)), epoch = static_cast<uint64_t>(number(rng, "epoch", 0)),
              sample = static_cast<uint64_t>(number(rng, "sample", 0));
     auto result = std::make_shared<at::Tensor>();
-    return runAsync(env, "apply transforms", [input, chain, seed, epoch, sample, result]() -> ResultBuilder {
-      at::Generator generator = data::sampleGenerator(seed, epoch, sample);
-      *result = data::applyTransforms(input.to(at::kFloat), chain, generator).contiguous();
-      return [result](Napi::Env env) -> Napi::Value { return interop::NativeTensor::wrap(env, *result); };
-    }, {info[0]});
+    return runAsync(env, "apply transforms",
+                    [input, chain, seed, epoch, sample, result]() -> ResultBuilder {
+                      at::Generator generator = data::sampleGenerator(seed, epoch, sample);
+                      *result = data::applyTransforms(input.to(at::kFloat), chain, generator).contiguous();
+                      return [result](Napi::Env env) -> Napi::Value { return interop::NativeTensor::wrap(env, *result); };
+                    },
+                    {info[0]});
   });
 }
 
@@ -194,7 +200,9 @@ Napi::Value dataLoadSample(const Napi::CallbackInfo& info) {
     return runAsync(env, "load clip " + task.path, [task, options, epoch]() -> ResultBuilder {
       at::Tensor clip = data::Loader::loadSample(task, options, epoch);
       if (clip.defined()) clip = clip.contiguous();
-      return [clip](Napi::Env env) -> Napi::Value { return clip.defined() ? Napi::Value(interop::NativeTensor::wrap(env, clip)) : env.Null(); };
+      return [clip](Napi::Env env) -> Napi::Value {
+        return clip.defined() ? Napi::Value(interop::NativeTensor::wrap(env, clip)) : env.Null();
+      };
     });
   });
 }
@@ -204,9 +212,10 @@ Napi::Value dataLoadSample(const Napi::CallbackInfo& info) {
 class NativeDataLoader : public Napi::ObjectWrap<NativeDataLoader> {
  public:
   static void define(Napi::Env env, Napi::Object exports) {
-    Napi::Function ctor = DefineClass(env, "NativeDataLoader",
-                                      {InstanceMethod<&NativeDataLoader::start>("start"), InstanceMethod<&NativeDataLoader::next>("next"),
-                                       InstanceMethod<&NativeDataLoader::cancel>("cancel"), InstanceMethod<&NativeDataLoader::close>("close")});
+    Napi::Function ctor =
+        DefineClass(env, "NativeDataLoader",
+                    {InstanceMethod<&NativeDataLoader::start>("start"), InstanceMethod<&NativeDataLoader::next>("next"),
+                     InstanceMethod<&NativeDataLoader::cancel>("cancel"), InstanceMethod<&NativeDataLoader::close>("close")});
     registerClass(env, "NativeDataLoader", ctor);
     exports.Set("NativeDataLoader", ctor);
   }

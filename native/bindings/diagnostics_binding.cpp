@@ -43,13 +43,12 @@ Napi::Value rejectNative(const Napi::CallbackInfo& info) {
 Napi::Value sumAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "diagnostics.sumAsync", [&]() -> Napi::Value {
     at::Tensor input = interop::tensorFromJs(info[0], "sumAsync input");
-    return runAsync(
-        info.Env(), "diagnostics.sumAsync",
-        [input]() -> ResultBuilder {
-          double sum = input.to(at::kDouble).sum().item<double>();
-          return [sum](Napi::Env env) { return Napi::Number::New(env, sum); };
-        },
-        {info[0]});
+    return runAsync(info.Env(), "diagnostics.sumAsync",
+                    [input]() -> ResultBuilder {
+                      double sum = input.to(at::kDouble).sum().item<double>();
+                      return [sum](Napi::Env env) { return Napi::Number::New(env, sum); };
+                    },
+                    {info[0]});
   });
 }
 
@@ -58,13 +57,12 @@ Napi::Value fillAsync(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), "diagnostics.fillAsync", [&]() -> Napi::Value {
     at::Tensor target = interop::tensorFromJs(info[0], "fillAsync target");
     double value = info[1].As<Napi::Number>().DoubleValue();
-    return runAsync(
-        info.Env(), "diagnostics.fillAsync",
-        [target, value]() mutable -> ResultBuilder {
-          target.fill_(value);
-          return resolveUndefined();
-        },
-        {info[0]});
+    return runAsync(info.Env(), "diagnostics.fillAsync",
+                    [target, value]() mutable -> ResultBuilder {
+                      target.fill_(value);
+                      return resolveUndefined();
+                    },
+                    {info[0]});
   });
 }
 

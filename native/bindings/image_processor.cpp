@@ -75,10 +75,12 @@ Napi::Value preprocessVideo(const Napi::CallbackInfo& info) {
   return guarded(env, "preprocessVideo", [&]() -> Napi::Value {
     at::Tensor frames = interop::tensorFromJs(info[0], "preprocessVideo frames");
     image::ProcessOptions options = processOptions(info[1]);
-    return runAsync(env, "preprocessVideo", [frames, options]() -> ResultBuilder {
-      at::Tensor out = image::processFrames(frames, options);
-      return [out](Napi::Env env) -> Napi::Value { return interop::tensorToJs(env, out); };
-    }, {info[0]});
+    return runAsync(env, "preprocessVideo",
+                    [frames, options]() -> ResultBuilder {
+                      at::Tensor out = image::processFrames(frames, options);
+                      return [out](Napi::Env env) -> Napi::Value { return interop::tensorToJs(env, out); };
+                    },
+                    {info[0]});
   });
 }
 
@@ -90,10 +92,12 @@ Napi::Value resizeFrames(const Napi::CallbackInfo& info) {
     Napi::Object size = info[1].As<Napi::Object>();
     int height = intOption(size, "height", 0, "resizeFrames");
     int width = intOption(size, "width", 0, "resizeFrames");
-    return runAsync(env, "resizeFrames", [frames, height, width]() -> ResultBuilder {
-      at::Tensor out = image::resizeFrames(frames, height, width);
-      return [out](Napi::Env env) -> Napi::Value { return interop::tensorToJs(env, out); };
-    }, {info[0]});
+    return runAsync(env, "resizeFrames",
+                    [frames, height, width]() -> ResultBuilder {
+                      at::Tensor out = image::resizeFrames(frames, height, width);
+                      return [out](Napi::Env env) -> Napi::Value { return interop::tensorToJs(env, out); };
+                    },
+                    {info[0]});
   });
 }
 

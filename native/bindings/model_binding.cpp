@@ -80,20 +80,28 @@ at::Tensor optionalTensor(const Napi::CallbackInfo& info, size_t index, const ch
 class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
  public:
   static void define(Napi::Env env, Napi::Object exports) {
-    Napi::Function ctor = DefineClass(
-        env, kClassName,
-        {InstanceMethod<&NativeVideoMAE::initialize>("initialize"), InstanceMethod<&NativeVideoMAE::loadCheckpoint>("loadCheckpoint"),
-         InstanceMethod<&NativeVideoMAE::forward>("forward"), InstanceMethod<&NativeVideoMAE::forwardBackward>("forwardBackward"),
-         InstanceMethod<&NativeVideoMAE::trainStep>("trainStep"), InstanceMethod<&NativeVideoMAE::getGradient>("getGradient"),
-         InstanceMethod<&NativeVideoMAE::getParameter>("getParameter"), InstanceMethod<&NativeVideoMAE::namedParameters>("namedParameters"),
-         InstanceMethod<&NativeVideoMAE::zeroGrad>("zeroGrad"), InstanceMethod<&NativeVideoMAE::clipGradNorm>("clipGradNorm"),
-         InstanceMethod<&NativeVideoMAE::createOptimizer>("createOptimizer"), InstanceMethod<&NativeVideoMAE::optimizerStep>("optimizerStep"),
-         InstanceMethod<&NativeVideoMAE::saveOptimizer>("saveOptimizer"), InstanceMethod<&NativeVideoMAE::loadOptimizer>("loadOptimizer"),
-         InstanceMethod<&NativeVideoMAE::setTraining>("setTraining"),
-         InstanceMethod<&NativeVideoMAE::setGradientCheckpointing>("setGradientCheckpointing"),
-         InstanceMethod<&NativeVideoMAE::to>("to"), InstanceMethod<&NativeVideoMAE::saveWeights>("saveWeights"),
-         InstanceMethod<&NativeVideoMAE::numParameters>("numParameters"), InstanceMethod<&NativeVideoMAE::device>("device"),
-         InstanceMethod<&NativeVideoMAE::dispose>("dispose")});
+    Napi::Function ctor = DefineClass(env, kClassName,
+                                      {InstanceMethod<&NativeVideoMAE::initialize>("initialize"),
+                                       InstanceMethod<&NativeVideoMAE::loadCheckpoint>("loadCheckpoint"),
+                                       InstanceMethod<&NativeVideoMAE::forward>("forward"),
+                                       InstanceMethod<&NativeVideoMAE::forwardBackward>("forwardBackward"),
+                                       InstanceMethod<&NativeVideoMAE::trainStep>("trainStep"),
+                                       InstanceMethod<&NativeVideoMAE::getGradient>("getGradient"),
+                                       InstanceMethod<&NativeVideoMAE::getParameter>("getParameter"),
+                                       InstanceMethod<&NativeVideoMAE::namedParameters>("namedParameters"),
+                                       InstanceMethod<&NativeVideoMAE::zeroGrad>("zeroGrad"),
+                                       InstanceMethod<&NativeVideoMAE::clipGradNorm>("clipGradNorm"),
+                                       InstanceMethod<&NativeVideoMAE::createOptimizer>("createOptimizer"),
+                                       InstanceMethod<&NativeVideoMAE::optimizerStep>("optimizerStep"),
+                                       InstanceMethod<&NativeVideoMAE::saveOptimizer>("saveOptimizer"),
+                                       InstanceMethod<&NativeVideoMAE::loadOptimizer>("loadOptimizer"),
+                                       InstanceMethod<&NativeVideoMAE::setTraining>("setTraining"),
+                                       InstanceMethod<&NativeVideoMAE::setGradientCheckpointing>("setGradientCheckpointing"),
+                                       InstanceMethod<&NativeVideoMAE::to>("to"),
+                                       InstanceMethod<&NativeVideoMAE::saveWeights>("saveWeights"),
+                                       InstanceMethod<&NativeVideoMAE::numParameters>("numParameters"),
+                                       InstanceMethod<&NativeVideoMAE::device>("device"),
+                                       InstanceMethod<&NativeVideoMAE::dispose>("dispose")});
     registerClass(env, kClassName, ctor);
     exports.Set(kClassName, ctor);
   }
@@ -180,18 +188,22 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       fo.bf16 = boolOption(options, "bf16", false);
       std::vector<Napi::Value> keep{info[0]};
       if (labels.defined()) keep.push_back(info[1]);
-      return async(info, "forward", [pixels, labels, fo](ModelState& s) -> ResultBuilder {
-        c10::InferenceMode inference;
-        model::ForwardOutput out = s.model->forward(pixels, labels, fo);
-        return [out](Napi::Env env) -> Napi::Value {
-          Napi::Object result = Napi::Object::New(env);
-          result.Set("logits", interop::tensorToJs(env, out.logits.to(at::kCPU).clone()));
-          if (out.loss.defined()) result.Set("loss", out.loss.item<double>());
-          if (out.lastHiddenState.defined()) result.Set("lastHiddenState", interop::tensorToJs(env, out.lastHiddenState.to(at::kCPU).clone()));
-          if (!out.problemType.empty()) result.Set("problemType", out.problemType);
-          return result;
-        };
-      }, keep);
+      return async(
+          info, "forward",
+          [pixels, labels, fo](ModelState& s) -> ResultBuilder {
+            c10::InferenceMode inference;
+            model::ForwardOutput out = s.model->forward(pixels, labels, fo);
+            return [out](Napi::Env env) -> Napi::Value {
+              Napi::Object result = Napi::Object::New(env);
+              result.Set("logits", interop::tensorToJs(env, out.logits.to(at::kCPU).clone()));
+              if (out.loss.defined()) result.Set("loss", out.loss.item<double>());
+              if (out.lastHiddenState.defined())
+                result.Set("lastHiddenState", interop::tensorToJs(env, out.lastHiddenState.to(at::kCPU).clone()));
+              if (!out.problemType.empty()) result.Set("problemType", out.problemType);
+              return result;
+            };
+          },
+          keep);
     });
   }
 
@@ -213,9 +225,11 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       Napi::Object options = optionsObject(info, 2);
       double scale = numberOption(options, "lossScale", 1.0);
       bool bf16 = boolOption(options, "bf16", false);
-      return async(info, "forwardBackward", [pixels, labels, scale, bf16](ModelState& s) {
-        return stepResult(optim::forwardBackward(*s.model, pixels, labels, scale, bf16), true);
-      }, {info[0], info[1]});
+      return async(info, "forwardBackward",
+                   [pixels, labels, scale, bf16](ModelState& s) {
+                     return stepResult(optim::forwardBackward(*s.model, pixels, labels, scale, bf16), true);
+                   },
+                   {info[0], info[1]});
     });
   }
 
@@ -230,9 +244,11 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       o.lossScale = numberOption(options, "lossScale", 1);
       o.step = boolOption(options, "step", true);
       o.bf16 = boolOption(options, "bf16", false);
-      return async(info, "trainStep", [pixels, labels, o](ModelState& s) {
-        return stepResult(optim::trainStep(*s.model, s.optimizerOrDefault(), pixels, labels, o), false);
-      }, {info[0], info[1]});
+      return async(info, "trainStep",
+                   [pixels, labels, o](ModelState& s) {
+                     return stepResult(optim::trainStep(*s.model, s.optimizerOrDefault(), pixels, labels, o), false);
+                   },
+                   {info[0], info[1]});
     });
   }
 
@@ -401,7 +417,9 @@ Napi::Value readSafetensorsFile(const Napi::CallbackInfo& info) {
       return [tensors](Napi::Env env) -> Napi::Value {
         Napi::Object out = Napi::Object::New(env);
         for (const auto& [name, t] : tensors) {
-          at::Tensor converted = at::isFloatingType(t.scalar_type()) ? t.to(at::kFloat) : t.scalar_type() == at::kBool ? t.to(at::kByte) : t;
+          at::Tensor converted = at::isFloatingType(t.scalar_type()) ? t.to(at::kFloat)
+                                 : t.scalar_type() == at::kBool      ? t.to(at::kByte)
+                                                                     : t;
           out.Set(name, interop::tensorToJs(env, converted.contiguous()));
         }
         return out;

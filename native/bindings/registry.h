@@ -19,5 +19,4 @@ struct ModuleRegistrar {
 
 }  // namespace videomae::bindings
 
-#define VIDEOMAE_REGISTER_MODULE(name, initFn) \
-  static ::videomae::bindings::ModuleRegistrar videomaeRegistrar_##name(#name, initFn)
+#define VIDEOMAE_REGISTER_MODULE(name, initFn) static ::videomae::bindings::ModuleRegistrar videomaeRegistrar_##name(#name, initFn)

@@ -48,21 +48,30 @@ OutputOptions parseOutputOptions(Napi::Value value) {
     options.frame.size.shortestEdge = intField(s, "shortestEdge", 0);
   }
   const std::string interpolation = stringField(object, "interpolation", "bilinear");
-  if (interpolation == "bilinear") options.frame.interpolation = video::Interpolation::Bilinear;
-  else if (interpolation == "nearest") options.frame.interpolation = video::Interpolation::Nearest;
-  else if (interpolation == "bicubic") options.frame.interpolation = video::Interpolation::Bicubic;
-  else if (interpolation == "area") options.frame.interpolation = video::Interpolation::Area;
-  else fail(ErrorCode::InvalidArg, "unknown interpolation " + interpolation);
+  if (interpolation == "bilinear")
+    options.frame.interpolation = video::Interpolation::Bilinear;
+  else if (interpolation == "nearest")
+    options.frame.interpolation = video::Interpolation::Nearest;
+  else if (interpolation == "bicubic")
+    options.frame.interpolation = video::Interpolation::Bicubic;
+  else if (interpolation == "area")
+    options.frame.interpolation = video::Interpolation::Area;
+  else
+    fail(ErrorCode::InvalidArg, "unknown interpolation " + interpolation);
   Napi::Value rotate = object.Get("autoRotate");
   if (rotate.IsBoolean()) options.frame.autoRotate = rotate.As<Napi::Boolean>().Value();
   const std::string corrupt = stringField(object, "onCorrupt", "error");
   if (corrupt != "error" && corrupt != "skip") fail(ErrorCode::InvalidArg, "onCorrupt must be 'error' or 'skip'");
   options.frame.onCorrupt = corrupt == "skip" ? video::CorruptPolicy::Skip : video::CorruptPolicy::Error;
   const std::string layout = stringField(object, "layout", "THWC");
-  if (layout == "THWC") options.layout = video::Layout::THWC;
-  else if (layout == "CTHW") options.layout = video::Layout::CTHW;
-  else if (layout == "TCHW") options.layout = video::Layout::TCHW;
-  else fail(ErrorCode::InvalidArg, "unknown layout " + layout);
+  if (layout == "THWC")
+    options.layout = video::Layout::THWC;
+  else if (layout == "CTHW")
+    options.layout = video::Layout::CTHW;
+  else if (layout == "TCHW")
+    options.layout = video::Layout::TCHW;
+  else
+    fail(ErrorCode::InvalidArg, "unknown layout " + layout);
   options.norm.mean = triple(object, "mean", 0.0f);
   options.norm.std = triple(object, "std", 1.0f);
   for (float s : options.norm.std) {
@@ -81,9 +90,7 @@ video::OpenOptions parseOpenOptions(Napi::Value value) {
   return options;
 }
 
-std::string VideoSource::describe() const {
-  return bytes ? "video buffer (" + std::to_string(bytes->size()) + " bytes)" : path;
-}
+std::string VideoSource::describe() const { return bytes ? "video buffer (" + std::to_string(bytes->size()) + " bytes)" : path; }
 
 VideoSource parseSource(Napi::Value value, const char* what) {
   VideoSource source;
@@ -123,9 +130,12 @@ Napi::Object metadataToJs(Napi::Env env, const video::VideoMetadata& meta) {
 std::vector<double> layoutShape(video::Layout layout, int64_t frames, int height, int width) {
   const double t = static_cast<double>(frames);
   switch (layout) {
-    case video::Layout::CTHW: return {3, t, static_cast<double>(height), static_cast<double>(width)};
-    case video::Layout::TCHW: return {t, 3, static_cast<double>(height), static_cast<double>(width)};
-    case video::Layout::THWC: break;
+    case video::Layout::CTHW:
+      return {3, t, static_cast<double>(height), static_cast<double>(width)};
+    case video::Layout::TCHW:
+      return {t, 3, static_cast<double>(height), static_cast<double>(width)};
+    case video::Layout::THWC:
+      break;
   }
   return {t, static_cast<double>(height), static_cast<double>(width), 3};
 }
@@ -136,8 +146,8 @@ Napi::Array shapeToJs(Napi::Env env, const std::vector<double>& shape) {
   return array;
 }
 
-void storeFrames(const std::vector<uint8_t>& rgb, int64_t frames, int height, int width, const OutputOptions& options,
-                 uint8_t* bytes, float* floats) {
+void storeFrames(const std::vector<uint8_t>& rgb, int64_t frames, int height, int width, const OutputOptions& options, uint8_t* bytes,
+                 float* floats) {
   if (options.layout == video::Layout::THWC) {
     if (!rgb.empty()) std::memcpy(bytes, rgb.data(), rgb.size());
     return;

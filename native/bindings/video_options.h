@@ -46,8 +46,8 @@ std::vector<double> layoutShape(video::Layout layout, int64_t frames, int height
 Napi::Array shapeToJs(Napi::Env env, const std::vector<double>& shape);
 
 // Writes the RGB frames into `out` in the requested layout (plain loops, any thread).
-void storeFrames(const std::vector<uint8_t>& rgb, int64_t frames, int height, int width, const OutputOptions& options,
-                 uint8_t* bytes, float* floats);
+void storeFrames(const std::vector<uint8_t>& rgb, int64_t frames, int height, int width, const OutputOptions& options, uint8_t* bytes,
+                 float* floats);
 
 // A decoded clip in its output layout, made on a worker thread; clipToJs copies it into a typed
 // array on the JS thread (a typed array made by N-API owns its memory, which Electron requires).

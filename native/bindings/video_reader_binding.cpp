@@ -54,15 +54,13 @@ std::vector<int64_t> indicesFromJs(Napi::Value value) {
 class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
  public:
   static void define(Napi::Env env, Napi::Object exports) {
-    Napi::Function ctor = DefineClass(env, "VideoReaderHandle",
-                                      {InstanceMethod<&VideoReaderHandle::metadata>("metadata"),
-                                       InstanceMethod<&VideoReaderHandle::frameTimestamps>("frameTimestamps"),
-                                       InstanceMethod<&VideoReaderHandle::outputSize>("outputSize"),
-                                       InstanceMethod<&VideoReaderHandle::clipIndices>("clipIndices"),
-                                       InstanceMethod<&VideoReaderHandle::frameIndicesPlayedAt>("frameIndicesPlayedAt"),
-                                       InstanceMethod<&VideoReaderHandle::getFramesAt>("getFramesAt"),
-                                       InstanceMethod<&VideoReaderHandle::close>("close"),
-                                       InstanceAccessor<&VideoReaderHandle::closed>("closed")});
+    Napi::Function ctor = DefineClass(
+        env, "VideoReaderHandle",
+        {InstanceMethod<&VideoReaderHandle::metadata>("metadata"), InstanceMethod<&VideoReaderHandle::frameTimestamps>("frameTimestamps"),
+         InstanceMethod<&VideoReaderHandle::outputSize>("outputSize"), InstanceMethod<&VideoReaderHandle::clipIndices>("clipIndices"),
+         InstanceMethod<&VideoReaderHandle::frameIndicesPlayedAt>("frameIndicesPlayedAt"),
+         InstanceMethod<&VideoReaderHandle::getFramesAt>("getFramesAt"), InstanceMethod<&VideoReaderHandle::close>("close"),
+         InstanceAccessor<&VideoReaderHandle::closed>("closed")});
     registerClass(env, "VideoReaderHandle", ctor);
     exports.Set("VideoReaderHandle", ctor);
   }
@@ -80,9 +78,7 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
   }
 
   Napi::Value metadata(const Napi::CallbackInfo& info) {
-    return guarded(info.Env(), "metadata", [&]() -> Napi::Value {
-      return metadataToJs(info.Env(), idleDecoder("metadata").metadata());
-    });
+    return guarded(info.Env(), "metadata", [&]() -> Napi::Value { return metadataToJs(info.Env(), idleDecoder("metadata").metadata()); });
   }
 
   Napi::Value frameTimestamps(const Napi::CallbackInfo& info) {
@@ -107,9 +103,8 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
       video::VideoDecoder& decoder = idleDecoder("clipIndices");
       const double start = info[0].As<Napi::Number>().DoubleValue();
       const double end = info[1].As<Napi::Number>().DoubleValue();
-      std::vector<int64_t> indices = info[2].IsNumber()
-                                         ? decoder.clipIndicesFromDuration(start, info[2].As<Napi::Number>().DoubleValue())
-                                         : decoder.clipIndices(start, end);
+      std::vector<int64_t> indices = info[2].IsNumber() ? decoder.clipIndicesFromDuration(start, info[2].As<Napi::Number>().DoubleValue())
+                                                        : decoder.clipIndices(start, end);
       Napi::Array array = Napi::Array::New(info.Env(), indices.size());
       for (uint32_t i = 0; i < indices.size(); ++i) array.Set(i, static_cast<double>(indices[i]));
       return array;
@@ -137,8 +132,8 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
       const int64_t count = decoder.metadata().numFrames;
       for (int64_t index : indices) {
         if (index < 0 || index >= count) {
-          fail(ErrorCode::InvalidArg, "frame index " + std::to_string(index) + " is out of range (the video has " +
-                                          std::to_string(count) + " frames)");
+          fail(ErrorCode::InvalidArg,
+               "frame index " + std::to_string(index) + " is out of range (the video has " + std::to_string(count) + " frames)");
         }
       }
       auto [height, width] = decoder.outputSize(options.frame);

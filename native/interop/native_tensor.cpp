@@ -15,12 +15,12 @@ constexpr const char* kClassName = "NativeTensor";
 }
 
 void NativeTensor::define(Napi::Env env, Napi::Object exports) {
-  Napi::Function constructor = DefineClass(
-      env, kClassName,
-      {InstanceAccessor<&NativeTensor::shape>("shape"), InstanceAccessor<&NativeTensor::dtype>("dtype"),
-       InstanceAccessor<&NativeTensor::device>("device"), InstanceAccessor<&NativeTensor::disposed>("disposed"),
-       InstanceMethod<&NativeTensor::toTypedArray>("toTypedArray"), InstanceMethod<&NativeTensor::toJs>("toJs"),
-       InstanceMethod<&NativeTensor::dispose>("dispose")});
+  Napi::Function constructor =
+      DefineClass(env, kClassName,
+                  {InstanceAccessor<&NativeTensor::shape>("shape"), InstanceAccessor<&NativeTensor::dtype>("dtype"),
+                   InstanceAccessor<&NativeTensor::device>("device"), InstanceAccessor<&NativeTensor::disposed>("disposed"),
+                   InstanceMethod<&NativeTensor::toTypedArray>("toTypedArray"), InstanceMethod<&NativeTensor::toJs>("toJs"),
+                   InstanceMethod<&NativeTensor::dispose>("dispose")});
   bindings::registerClass(env, kClassName, constructor);
   exports.Set(kClassName, constructor);
 }
@@ -64,22 +64,19 @@ Napi::Value NativeTensor::shape(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value NativeTensor::dtype(const Napi::CallbackInfo& info) {
-  return bindings::guarded(info.Env(), "NativeTensor.dtype", [&] {
-    return Napi::String::New(info.Env(), c10::toString(tensor(info.Env(), "dtype").scalar_type()));
-  });
+  return bindings::guarded(info.Env(), "NativeTensor.dtype",
+                           [&] { return Napi::String::New(info.Env(), c10::toString(tensor(info.Env(), "dtype").scalar_type())); });
 }
 
 Napi::Value NativeTensor::device(const Napi::CallbackInfo& info) {
-  return bindings::guarded(info.Env(), "NativeTensor.device", [&] {
-    return Napi::String::New(info.Env(), tensor(info.Env(), "device").device().str());
-  });
+  return bindings::guarded(info.Env(), "NativeTensor.device",
+                           [&] { return Napi::String::New(info.Env(), tensor(info.Env(), "device").device().str()); });
 }
 
 Napi::Value NativeTensor::toTypedArray(const Napi::CallbackInfo& info) {
   bool copy = info.Length() > 0 && info[0].IsObject() && info[0].As<Napi::Object>().Get("copy").ToBoolean();
-  return bindings::guarded(info.Env(), "NativeTensor.toTypedArray", [&] {
-    return typedArrayFromTensor(info.Env(), tensor(info.Env(), "toTypedArray"), copy);
-  });
+  return bindings::guarded(info.Env(), "NativeTensor.toTypedArray",
+                           [&] { return typedArrayFromTensor(info.Env(), tensor(info.Env(), "toTypedArray"), copy); });
 }
 
 Napi::Value NativeTensor::toJs(const Napi::CallbackInfo& info) {
@@ -97,9 +94,7 @@ Napi::Value NativeTensor::disposed(const Napi::CallbackInfo& info) { return Napi
 
 namespace {
 
-void initTensorModule(Napi::Env env, Napi::Object exports) {
-  NativeTensor::define(env, exports);
-}
+void initTensorModule(Napi::Env env, Napi::Object exports) { NativeTensor::define(env, exports); }
 
 }  // namespace
 

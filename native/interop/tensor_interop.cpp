@@ -14,27 +14,43 @@ namespace {
 
 at::ScalarType scalarTypeOf(napi_typedarray_type type, const char* what) {
   switch (type) {
-    case napi_float32_array: return at::kFloat;
-    case napi_float64_array: return at::kDouble;
-    case napi_uint8_array: return at::kByte;
-    case napi_int8_array: return at::kChar;
-    case napi_int16_array: return at::kShort;
-    case napi_int32_array: return at::kInt;
-    case napi_bigint64_array: return at::kLong;
-    default: fail(ErrorCode::InvalidArg, std::string(what) + ": unsupported typed array type");
+    case napi_float32_array:
+      return at::kFloat;
+    case napi_float64_array:
+      return at::kDouble;
+    case napi_uint8_array:
+      return at::kByte;
+    case napi_int8_array:
+      return at::kChar;
+    case napi_int16_array:
+      return at::kShort;
+    case napi_int32_array:
+      return at::kInt;
+    case napi_bigint64_array:
+      return at::kLong;
+    default:
+      fail(ErrorCode::InvalidArg, std::string(what) + ": unsupported typed array type");
   }
 }
 
 napi_typedarray_type typedArrayTypeOf(at::ScalarType type) {
   switch (type) {
-    case at::kFloat: return napi_float32_array;
-    case at::kDouble: return napi_float64_array;
-    case at::kByte: return napi_uint8_array;
-    case at::kChar: return napi_int8_array;
-    case at::kShort: return napi_int16_array;
-    case at::kInt: return napi_int32_array;
-    case at::kLong: return napi_bigint64_array;
-    default: fail(ErrorCode::InvalidArg, std::string("tensor dtype has no typed array: ") + c10::toString(type));
+    case at::kFloat:
+      return napi_float32_array;
+    case at::kDouble:
+      return napi_float64_array;
+    case at::kByte:
+      return napi_uint8_array;
+    case at::kChar:
+      return napi_int8_array;
+    case at::kShort:
+      return napi_int16_array;
+    case at::kInt:
+      return napi_int32_array;
+    case at::kLong:
+      return napi_bigint64_array;
+    default:
+      fail(ErrorCode::InvalidArg, std::string("tensor dtype has no typed array: ") + c10::toString(type));
   }
 }
 
@@ -57,8 +73,7 @@ bool tryExternalBuffer(Napi::Env env, const at::Tensor& tensor, Napi::ArrayBuffe
   auto* owner = new at::Tensor(tensor);
   napi_value result;
   napi_status status = napi_create_external_arraybuffer(
-      env, owner->data_ptr(), owner->nbytes(),
-      [](napi_env, void*, void* hint) { delete static_cast<at::Tensor*>(hint); }, owner, &result);
+      env, owner->data_ptr(), owner->nbytes(), [](napi_env, void*, void* hint) { delete static_cast<at::Tensor*>(hint); }, owner, &result);
   if (status != napi_ok) {
     delete owner;
     return false;  // e.g. napi_no_external_buffers_allowed under Electron: fall back to a copy
@@ -94,8 +109,8 @@ at::Tensor tensorFromTypedArray(Napi::TypedArray array, const std::vector<int64_
   int64_t expected = 1;
   for (int64_t dim : shape) expected *= dim;
   if (static_cast<int64_t>(array.ElementLength()) != expected)
-    fail(ErrorCode::InvalidArg, std::string(what) + ": data has " + std::to_string(array.ElementLength()) +
-                                    " elements but shape needs " + std::to_string(expected));
+    fail(ErrorCode::InvalidArg, std::string(what) + ": data has " + std::to_string(array.ElementLength()) + " elements but shape needs " +
+                                    std::to_string(expected));
   at::ScalarType type = scalarTypeOf(array.TypedArrayType(), what);
   auto* base = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
   return at::from_blob(base, shape, at::TensorOptions().dtype(type));

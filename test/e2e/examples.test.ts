@@ -18,7 +18,10 @@ describe('examples/', () => {
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('fine-tune-and-classify.js trains, evaluates, saves and classifies', () => {
-    const run = runNode([path.join(repoRoot, 'examples', 'fine-tune-and-classify.js'), path.join(work, 'run')], { env: { NODE_PATH: nodePath }, timeoutMs: 120_000 });
+    const run = runNode([path.join(repoRoot, 'examples', 'fine-tune-and-classify.js'), path.join(work, 'run')], {
+      env: { NODE_PATH: nodePath },
+      timeoutMs: 120_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const [evalLine, predictionLine] = run.stdout.trim().split('\n');

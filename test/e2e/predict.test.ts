@@ -49,7 +49,8 @@ describe('videomae predict', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(videoA);
     expect(lines.slice(1)).toHaveLength(5);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^ {2}[01]\.\d{4} {2}(ApplyEyeMakeup|Archery|BabyCrawling|BalanceBeam|BandMarching)$/);
+    for (const line of lines.slice(1))
+      expect(line).toMatch(/^ {2}[01]\.\d{4} {2}(ApplyEyeMakeup|Archery|BabyCrawling|BalanceBeam|BandMarching)$/);
   }, 60_000);
 
   it('finds a hub id in the Hugging Face cache named by HF_HUB_CACHE, offline', () => {
@@ -59,8 +60,12 @@ describe('videomae predict', () => {
     fs.mkdirSync(snapshot, { recursive: true });
     fs.mkdirSync(path.join(repo, 'refs'));
     fs.writeFileSync(path.join(repo, 'refs', 'main'), commit);
-    for (const file of ['config.json', 'model.safetensors', 'preprocessor_config.json']) fs.copyFileSync(path.join(TINY_MODEL, file), path.join(snapshot, file));
-    const run = predict([videoA, '--model', 'test-org/videomae-tiny', '--json', '--top-k', '1'], { HF_HUB_CACHE: path.join(dir, 'hub'), HF_HUB_OFFLINE: '1' });
+    for (const file of ['config.json', 'model.safetensors', 'preprocessor_config.json'])
+      fs.copyFileSync(path.join(TINY_MODEL, file), path.join(snapshot, file));
+    const run = predict([videoA, '--model', 'test-org/videomae-tiny', '--json', '--top-k', '1'], {
+      HF_HUB_CACHE: path.join(dir, 'hub'),
+      HF_HUB_OFFLINE: '1',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)[0].predictions).toHaveLength(1);
@@ -72,11 +77,15 @@ describe('videomae predict', () => {
     expect(missing.stderr).toBe(`videomae: ${path.join(dir, 'nope.mp4')}: no such file [ERR_VIDEOMAE_IO]\n`);
     const notModel = predict([videoA, '--model', dir]);
     expect(notModel.status).toBe(1);
-    expect(notModel.stderr).toBe(`videomae: model ${dir}: ${dir} has no config.json (not a Hugging Face model folder) [ERR_VIDEOMAE_CHECKPOINT]\n`);
+    expect(notModel.stderr).toBe(
+      `videomae: model ${dir}: ${dir} has no config.json (not a Hugging Face model folder) [ERR_VIDEOMAE_CHECKPOINT]\n`,
+    );
     const uncached = predict([videoA, '--model', 'nobody/nothing'], { HF_HUB_CACHE: path.join(dir, 'empty-hub'), HF_HUB_OFFLINE: '1' });
     expect(uncached.status).toBe(1);
     expect(uncached.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(uncached.stderr).toMatch(/^videomae: model nobody\/nothing: neither a folder nor in the Hugging Face cache .*downloading is off \[ERR_VIDEOMAE_IO\]\n$/);
+    expect(uncached.stderr).toMatch(
+      /^videomae: model nobody\/nothing: neither a folder nor in the Hugging Face cache .*downloading is off \[ERR_VIDEOMAE_IO\]\n$/,
+    );
   }, 60_000);
 
   it('rejects a bad --top-k and a missing --model before doing any work', () => {

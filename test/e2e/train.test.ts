@@ -39,11 +39,23 @@ async function tinyModel(): Promise<TrainableVideoMAE> {
   return modelFromConfig(presetConfig('tiny', train.labels).config, { seed: 7, device: 'cpu', dtype: 'float32' });
 }
 
-function makeTrainer(model: TrainableVideoMAE, args: Partial<TrainingArgumentsInput>, extra: { computeMetrics?: (p: never) => Record<string, number> } = {}) {
+function makeTrainer(
+  model: TrainableVideoMAE,
+  args: Partial<TrainingArgumentsInput>,
+  extra: { computeMetrics?: (p: never) => Record<string, number> } = {},
+) {
   const { preprocessor } = presetConfig('tiny', train.labels);
   return new Trainer({
     model,
-    args: { outputDir: fs.mkdtempSync(path.join(work, 'out-')), disableTqdm: true, perDeviceTrainBatchSize: 4, perDeviceEvalBatchSize: 4, saveStrategy: 'no', learningRate: 1e-3, ...args },
+    args: {
+      outputDir: fs.mkdtempSync(path.join(work, 'out-')),
+      disableTqdm: true,
+      perDeviceTrainBatchSize: 4,
+      perDeviceEvalBatchSize: 4,
+      saveStrategy: 'no',
+      learningRate: 1e-3,
+      ...args,
+    },
     trainDataset: train,
     evalDataset: val,
     computeMetrics: (extra.computeMetrics as never) ?? classificationMetrics(),
@@ -73,21 +85,35 @@ describe('Trainer with the real model and data', () => {
     await trainer.close();
     const after = allParameters(model);
     expect(after.size).toBe(before.size);
-    for (const [name, values] of before) expect({ name, same: Buffer.compare(Buffer.from(values.buffer), Buffer.from(after.get(name)!.buffer)) === 0 }).toEqual({ name, same: true });
+    for (const [name, values] of before)
+      expect({ name, same: Buffer.compare(Buffer.from(values.buffer), Buffer.from(after.get(name)!.buffer)) === 0 }).toEqual({
+        name,
+        same: true,
+      });
     const moved = makeTrainer(model, { maxSteps: 1, learningRate: 1e-3, warmupSteps: 0 });
     await moved.train();
     await moved.close();
-    const changed = [...allParameters(model)].filter(([name, v]) => Buffer.compare(Buffer.from(v.buffer), Buffer.from(before.get(name)!.buffer)) !== 0);
+    const changed = [...allParameters(model)].filter(
+      ([name, v]) => Buffer.compare(Buffer.from(v.buffer), Buffer.from(before.get(name)!.buffer)) !== 0,
+    );
     expect(changed.length).toBeGreaterThan(before.size / 2);
     model.dispose();
   });
 
   it('resuming from a mid-epoch checkpoint gives the same losses as an uninterrupted run (CPU)', async () => {
-    const args = { maxSteps: 5, loggingSteps: 1, gradientAccumulationSteps: 2, perDeviceTrainBatchSize: 2, saveStrategy: 'steps' as const, saveSteps: 100 };
+    const args = {
+      maxSteps: 5,
+      loggingSteps: 1,
+      gradientAccumulationSteps: 2,
+      perDeviceTrainBatchSize: 2,
+      saveStrategy: 'steps' as const,
+      saveSteps: 100,
+    };
     const full = makeTrainer(await tinyModel(), args);
     await full.train();
     await full.close();
-    const losses = (t: Trainer) => t.state.logHistory.filter((e) => e.loss !== undefined).map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate]);
+    const losses = (t: Trainer) =>
+      t.state.logHistory.filter((e) => e.loss !== undefined).map((e) => [e.step, e.loss, e.grad_norm, e.learning_rate]);
 
     const firstModel = await tinyModel();
     const first = makeTrainer(firstModel, args);
@@ -97,7 +123,11 @@ describe('Trainer with the real model and data', () => {
     expect(stopped.globalStep).toBe(2);
     firstModel.dispose();
 
-    const second = makeTrainer(await tinyModel(), { ...args, outputDir: first.args.outputDir, resumeFromCheckpoint: stopped.checkpoint as string });
+    const second = makeTrainer(await tinyModel(), {
+      ...args,
+      outputDir: first.args.outputDir,
+      resumeFromCheckpoint: stopped.checkpoint as string,
+    });
     await second.train();
     await second.close();
     expect(losses(second)).toEqual(losses(full));
@@ -108,7 +138,16 @@ describe('Trainer with the real model and data', () => {
     let evaluations = 0;
     const trainer = makeTrainer(
       model,
-      { numTrainEpochs: 3, evalStrategy: 'epoch', saveStrategy: 'epoch', loadBestModelAtEnd: true, metricForBestModel: 'score', greaterIsBetter: true, learningRate: 5e-3, warmupSteps: 0 },
+      {
+        numTrainEpochs: 3,
+        evalStrategy: 'epoch',
+        saveStrategy: 'epoch',
+        loadBestModelAtEnd: true,
+        metricForBestModel: 'score',
+        greaterIsBetter: true,
+        learningRate: 5e-3,
+        warmupSteps: 0,
+      },
       // The first evaluation scores best, so the best checkpoint is not the last one.
       { computeMetrics: () => ({ score: -evaluations++ }) },
     );
@@ -138,16 +177,45 @@ describe('Trainer with the real model and data', () => {
 describe('videomae train / evaluate (CLI)', () => {
   it('trains from a preset, writes HF files, a report and test results; evaluate --json reads the model back', () => {
     const out = path.join(work, 'cli-out');
-    const run = runNode([cli, 'train', '--data', data, '--config', 'tiny', '--output', out, '--num-train-epochs', '2', '--per-device-train-batch-size', '4', '--logging-steps', '1'], { timeoutMs: 120_000 });
+    const run = runNode(
+      [
+        cli,
+        'train',
+        '--data',
+        data,
+        '--config',
+        'tiny',
+        '--output',
+        out,
+        '--num-train-epochs',
+        '2',
+        '--per-device-train-batch-size',
+        '4',
+        '--logging-steps',
+        '1',
+      ],
+      { timeoutMs: 120_000 },
+    );
     expect(run.stderr).toContain('test accuracy');
     expect(run.status).toBe(0);
-    for (const f of ['config.json', 'model.safetensors', 'preprocessor_config.json', 'trainer_state.json', 'training_args.json', 'report.html', 'test_results.json']) {
+    for (const f of [
+      'config.json',
+      'model.safetensors',
+      'preprocessor_config.json',
+      'trainer_state.json',
+      'training_args.json',
+      'report.html',
+      'test_results.json',
+    ]) {
       expect(fs.existsSync(path.join(out, f))).toBe(true);
     }
     const state = JSON.parse(fs.readFileSync(path.join(out, 'trainer_state.json'), 'utf8')) as Record<string, unknown>;
     expect(state).toMatchObject({ global_step: 6, max_steps: 6, logging_steps: 1 });
     expect(['checkpoint-3', 'checkpoint-6']).toContain(path.basename(state.best_model_checkpoint as string));
-    const logLines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logLines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logLines.filter((l) => l.event === 'log' && l.loss !== undefined)).toHaveLength(6);
     const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
     for (const label of train.labels) expect(html).toContain(label);
@@ -164,7 +232,23 @@ describe('videomae train / evaluate (CLI)', () => {
 
   it('SIGINT stops after the current step, saves a checkpoint and exits 130; --resume continues', async () => {
     const out = path.join(work, 'cli-sigint');
-    const args = [cli, 'train', '--data', data, '--config', 'tiny', '--output', out, '--max-steps', '400', '--per-device-train-batch-size', '2', '--logging-steps', '1', '--no-test'];
+    const args = [
+      cli,
+      'train',
+      '--data',
+      data,
+      '--config',
+      'tiny',
+      '--output',
+      out,
+      '--max-steps',
+      '400',
+      '--per-device-train-batch-size',
+      '2',
+      '--logging-steps',
+      '1',
+      '--no-test',
+    ];
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let sent = false;
@@ -180,17 +264,38 @@ describe('videomae train / evaluate (CLI)', () => {
     expect(code).toBe(130);
     // The interrupted step's checkpoint is the newest one; an epoch-end save may precede it when the
     // signal lands after an epoch boundary (a loaded machine delays the parent's read of "step":2).
-    const steps = fs.readdirSync(out).filter((n) => /^checkpoint-\d+$/.test(n)).map((n) => Number(n.split('-')[1]));
+    const steps = fs
+      .readdirSync(out)
+      .filter((n) => /^checkpoint-\d+$/.test(n))
+      .map((n) => Number(n.split('-')[1]));
     expect(steps.length).toBeGreaterThanOrEqual(1);
     const step = Math.max(...steps);
     expect(stderr).toContain(`checkpoint-${step}`);
     expect(step).toBeGreaterThanOrEqual(2);
     expect(step).toBeLessThan(400);
-    const resumed = runNode([...args.slice(0, 8), '--max-steps', String(step + 2), '--per-device-train-batch-size', '2', '--logging-steps', '1', '--no-test', '--resume'], {
-      timeoutMs: 120_000,
-    });
+    const resumed = runNode(
+      [
+        ...args.slice(0, 8),
+        '--max-steps',
+        String(step + 2),
+        '--per-device-train-batch-size',
+        '2',
+        '--logging-steps',
+        '1',
+        '--no-test',
+        '--resume',
+      ],
+      {
+        timeoutMs: 120_000,
+      },
+    );
     expect(resumed.status).toBe(0);
-    const resumedSteps = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((l) => l.loss !== undefined).map((l) => l.step);
+    const resumedSteps = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((l) => l.loss !== undefined)
+      .map((l) => l.step);
     expect(resumedSteps).toEqual([step + 1, step + 2]);
   });
 });

@@ -70,7 +70,17 @@ export function referenceFrames(file: string, height: number, width: number, sca
 
 /** Presentation times (seconds) of every frame as ffprobe reports them, sorted. */
 export function probeFrameTimes(file: string): number[] {
-  const out = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time,best_effort_timestamp_time', '-of', 'csv=p=0', file]);
+  const out = run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'frame=pts_time,best_effort_timestamp_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   return out
     .toString()
     .trim()
@@ -126,7 +136,11 @@ export function generateReferenceVideos(dir: string) {
     }),
     oneFrame: makeVideo(path.join(dir, 'one.mp4'), { codec: h264, output: ['-frames:v', '1'] }),
     rotated: withRotation(mpeg4Avi, path.join(dir, 'rotated.mp4'), 90),
-    oddH264: makeVideo(path.join(dir, 'odd.mp4'), { width: 63, height: 47, codec: ['-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv444p'] }),
+    oddH264: makeVideo(path.join(dir, 'odd.mp4'), {
+      width: 63,
+      height: 47,
+      codec: ['-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv444p'],
+    }),
     tenBit: makeVideo(path.join(dir, 'ten.mp4'), { codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '2', '-pix_fmt', 'yuv420p10le'] }),
     // Real-world containers and codecs beyond the above: B-frames where the container has no pts
     // (AVI), Annex-B H.264 in MPEG-TS (timestamps offset by the muxer), HEVC and MPEG-2 with
@@ -134,17 +148,43 @@ export function generateReferenceVideos(dir: string) {
     mpeg4BframesAvi: makeVideo(path.join(dir, 'mpeg4-bframes.avi'), { codec: ['-c:v', 'mpeg4', '-q:v', '2', '-g', '10', '-bf', '2'] }),
     h264Ts: makeVideo(path.join(dir, 'h264.ts'), { codec: h264 }),
     hevcMp4: makeVideo(path.join(dir, 'hevc.mp4'), {
-      codec: ['-c:v', 'libx265', '-crf', '12', '-x265-params', 'bframes=3:keyint=12:log-level=error', '-pix_fmt', 'yuv420p', '-tag:v', 'hvc1'],
+      codec: [
+        '-c:v',
+        'libx265',
+        '-crf',
+        '12',
+        '-x265-params',
+        'bframes=3:keyint=12:log-level=error',
+        '-pix_fmt',
+        'yuv420p',
+        '-tag:v',
+        'hvc1',
+      ],
     }),
     mpeg2Mpg: makeVideo(path.join(dir, 'mpeg2.mpg'), { codec: ['-c:v', 'mpeg2video', '-q:v', '2', '-g', '12', '-bf', '2'] }),
     // Elementary streams: no container timestamps at all (H.264) or only some (MPEG-2).
     h264Raw: makeVideo(path.join(dir, 'raw.h264'), { codec: h264 }),
     mpeg2Raw: makeVideo(path.join(dir, 'raw.m2v'), { codec: ['-c:v', 'mpeg2video', '-q:v', '2', '-g', '12', '-bf', '2'] }),
     mjpegAvi: makeVideo(path.join(dir, 'mjpeg.avi'), { codec: ['-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', 'yuvj420p'] }),
-    av1Mkv: makeVideo(path.join(dir, 'av1.mkv'), { codec: ['-c:v', 'libaom-av1', '-crf', '20', '-cpu-used', '8', '-g', '12', '-pix_fmt', 'yuv420p'] }),
+    av1Mkv: makeVideo(path.join(dir, 'av1.mkv'), {
+      codec: ['-c:v', 'libaom-av1', '-crf', '20', '-cpu-used', '8', '-g', '12', '-pix_fmt', 'yuv420p'],
+    }),
     bt709Full: makeVideo(path.join(dir, 'bt709full.mp4'), {
       filters: 'scale=out_color_matrix=bt709:out_range=full,format=yuvj420p',
-      codec: ['-c:v', 'libx264', '-crf', '12', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'pc'],
+      codec: [
+        '-c:v',
+        'libx264',
+        '-crf',
+        '12',
+        '-colorspace',
+        'bt709',
+        '-color_primaries',
+        'bt709',
+        '-color_trc',
+        'bt709',
+        '-color_range',
+        'pc',
+      ],
     }),
   };
 }

@@ -12,8 +12,11 @@ let cached: string | null | undefined;
 
 export function referencePython(): string | null {
   if (cached !== undefined) return cached;
-  const envDir = process.env.VIDEOMAE_PYTHON_ENV ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'videomae', 'python-env');
-  const candidates = [process.env.VIDEOMAE_PYTHON, path.join(envDir, 'bin', 'python')].filter((p): p is string => Boolean(p) && fs.existsSync(p as string));
+  const envDir =
+    process.env.VIDEOMAE_PYTHON_ENV ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'videomae', 'python-env');
+  const candidates = [process.env.VIDEOMAE_PYTHON, path.join(envDir, 'bin', 'python')].filter(
+    (p): p is string => Boolean(p) && fs.existsSync(p as string),
+  );
   cached = null;
   for (const python of candidates) {
     try {

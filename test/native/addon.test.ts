@@ -45,7 +45,11 @@ describe('native exceptions become VideomaeErrors with stable codes', () => {
   });
 
   it.each(cases)('on a worker thread: %s → rejected with %s', async (kind, code, message) => {
-    await expect(diagnostics().rejectNative(kind)).rejects.toMatchObject({ name: 'VideomaeError', code, message: expect.stringMatching(message) });
+    await expect(diagnostics().rejectNative(kind)).rejects.toMatchObject({
+      name: 'VideomaeError',
+      code,
+      message: expect.stringMatching(message),
+    });
   });
 
   it('keeps c10 backtraces out of the message', () => {

@@ -73,6 +73,8 @@ describe('transform argument errors', () => {
   });
 
   test('mean/std of the wrong length for the channels is an argument error', async () => {
-    await expect(applyTransforms(input, [{ type: 'Normalize', mean: [0.5], std: [0.5] }])).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(applyTransforms(input, [{ type: 'Normalize', mean: [0.5], std: [0.5] }])).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+    });
   });
 });

@@ -26,10 +26,18 @@ function write(name: string, bytes: Buffer | string): string {
 }
 
 test('missing file, directory → ERR_VIDEOMAE_IO; empty or text file → ERR_VIDEOMAE_DECODE', async () => {
-  await expect(VideoReader.open(path.join(dir, 'nope.mp4'))).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_IO', message: expect.stringContaining('nope.mp4') });
+  await expect(VideoReader.open(path.join(dir, 'nope.mp4'))).rejects.toMatchObject({
+    code: 'ERR_VIDEOMAE_IO',
+    message: expect.stringContaining('nope.mp4'),
+  });
   await expect(VideoReader.open(dir)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_IO' });
-  await expect(VideoReader.open(write('empty.mp4', ''))).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_DECODE', message: expect.stringContaining('empty') });
-  await expect(VideoReader.open(write('text.mp4', 'hello, this is not a video\n'.repeat(50)))).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_DECODE' });
+  await expect(VideoReader.open(write('empty.mp4', ''))).rejects.toMatchObject({
+    code: 'ERR_VIDEOMAE_DECODE',
+    message: expect.stringContaining('empty'),
+  });
+  await expect(VideoReader.open(write('text.mp4', 'hello, this is not a video\n'.repeat(50)))).rejects.toMatchObject({
+    code: 'ERR_VIDEOMAE_DECODE',
+  });
   await expect(VideoReader.open(Buffer.alloc(0))).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_DECODE' });
   await expect(VideoReader.open(42 as unknown as string)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
 });
@@ -37,7 +45,10 @@ test('missing file, directory → ERR_VIDEOMAE_IO; empty or text file → ERR_VI
 test('an audio-only file and an unknown codec → ERR_VIDEOMAE_UNSUPPORTED', async () => {
   const wav = path.join(dir, 'audio.wav');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=0.5', wav]);
-  await expect(VideoReader.open(wav)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_UNSUPPORTED', message: expect.stringContaining('no video stream') });
+  await expect(VideoReader.open(wav)).rejects.toMatchObject({
+    code: 'ERR_VIDEOMAE_UNSUPPORTED',
+    message: expect.stringContaining('no video stream'),
+  });
   // The same AVI with its codec tag replaced by one no decoder knows.
   const unknown = write('unknown.avi', Buffer.from(fs.readFileSync(avi).toString('latin1').split('FMP4').join('ZQZQ'), 'latin1'));
   await expect(VideoReader.open(unknown)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_UNSUPPORTED' });

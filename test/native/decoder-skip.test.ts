@@ -12,8 +12,14 @@ const dir = tempDir('videomae-skip-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 // B-frames without a pyramid: every B picture is disposable; with one, some are references.
-const flat = makeVideo(path.join(dir, 'flat.mp4'), { duration: 2, codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '3', '-g', '25', '-x264-params', 'b-pyramid=0', '-pix_fmt', 'yuv420p'] });
-const pyramid = makeVideo(path.join(dir, 'pyramid.mkv'), { duration: 2, codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '3', '-g', '25', '-pix_fmt', 'yuv420p'] });
+const flat = makeVideo(path.join(dir, 'flat.mp4'), {
+  duration: 2,
+  codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '3', '-g', '25', '-x264-params', 'b-pyramid=0', '-pix_fmt', 'yuv420p'],
+});
+const pyramid = makeVideo(path.join(dir, 'pyramid.mkv'), {
+  duration: 2,
+  codec: ['-c:v', 'libx264', '-crf', '12', '-bf', '3', '-g', '25', '-pix_fmt', 'yuv420p'],
+});
 
 function expectExact(frames: { data: Uint8Array | Float32Array; shape: number[] }, indices: number[], reference: Uint8Array[]): void {
   const size = 48 * 64 * 3;

@@ -31,7 +31,13 @@ function scattered(n: number): number[] {
   return [n - 1, 0, Math.floor(n / 2), Math.floor(n / 2), 1, n - 2, 3, n - 1].filter((i) => i >= 0 && i < n);
 }
 
-const cases: Array<[string, () => string, { codec: string; pixelFormat?: string; h: number; w: number; mean?: number; lastUntimed?: boolean; untimed?: boolean }]> = [
+const cases: Array<
+  [
+    string,
+    () => string,
+    { codec: string; pixelFormat?: string; h: number; w: number; mean?: number; lastUntimed?: boolean; untimed?: boolean },
+  ]
+> = [
   ['mpeg4 in avi', () => videos.mpeg4Avi, { codec: 'mpeg4', h: 48, w: 64 }],
   ['H.264 with B-frames in mp4', () => videos.h264Mp4, { codec: 'h264', h: 48, w: 64 }],
   ['VP9 in webm at an odd size', () => videos.vp9Webm, { codec: 'vp9', h: 49, w: 65 }],
@@ -131,8 +137,13 @@ test('float layouts hold (x - mean) / std of the uint8 frames in CTHW and TCHW o
   expect(tchw.shape).toEqual([2, 3, 48, 64]);
   expect(cthw.data.constructor.name).toBe('Float32Array');
   const plane = 48 * 64;
-  for (const [t, c, p] of [[0, 0, 0], [1, 2, 777], [1, 1, plane - 1], [0, 2, 1234]] as const) {
-    const expected = Math.fround((Math.fround((rgb[(t * plane + p) * 3 + c] as number) - mean[c]) / std[c]));
+  for (const [t, c, p] of [
+    [0, 0, 0],
+    [1, 2, 777],
+    [1, 1, plane - 1],
+    [0, 2, 1234],
+  ] as const) {
+    const expected = Math.fround(Math.fround((rgb[(t * plane + p) * 3 + c] as number) - mean[c]) / std[c]);
     expect(cthw.data[(c * 2 + t) * plane + p]).toBe(expected);
     expect(tchw.data[(t * 3 + c) * plane + p]).toBe(expected);
   }
@@ -145,7 +156,12 @@ test('a Buffer holding the whole file decodes the same frames as the path', asyn
   expect(fromBuffer.metadata).toEqual(fromFile.metadata);
   const a = await fromFile.getFramesAt([0, 17, 49]);
   const b = await fromBuffer.getFramesAt([0, 17, 49]);
-  expect(Buffer.compare(Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength), Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength))).toBe(0);
+  expect(
+    Buffer.compare(
+      Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength),
+      Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+    ),
+  ).toBe(0);
   fromFile.close();
   fromBuffer.close();
 });

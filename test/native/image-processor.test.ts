@@ -22,7 +22,9 @@ interface FixtureCase {
   pixels: string;
 }
 
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/image/processor-reference.json'), 'utf8')) as { cases: FixtureCase[] };
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/image/processor-reference.json'), 'utf8')) as {
+  cases: FixtureCase[];
+};
 
 function bytes(b64: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
@@ -76,7 +78,11 @@ describe('image processor matches PIL live (Python reference)', () => {
 
   const IMAGENET = { image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] };
   const cases: Array<[string, [number, number, number], Record<string, unknown>]> = [
-    ['UCF101-sized 320x240 → 224 (VideoMAE hub settings)', [2, 240, 320], { size: { shortest_edge: 224 }, crop_size: { height: 224, width: 224 } }],
+    [
+      'UCF101-sized 320x240 → 224 (VideoMAE hub settings)',
+      [2, 240, 320],
+      { size: { shortest_edge: 224 }, crop_size: { height: 224, width: 224 } },
+    ],
     ['odd 101x173 → 32', [2, 173, 101], { size: { shortest_edge: 32 }, crop_size: { height: 32, width: 32 } }],
     ['3x reduction 96x96 → 32', [1, 96, 96], { size: { shortest_edge: 32 }, crop_size: { height: 30, width: 31 } }],
   ];
@@ -104,7 +110,9 @@ describe('image processor matches PIL live (Python reference)', () => {
     const framesPath = path.join(dir, `frames${i}.bin`);
     expect(maxAbsDiff(resized.data, fs.readFileSync(`${framesPath}.resized.bin`))).toBe(0);
     const expected = fs.readFileSync(`${framesPath}.pixels.bin`);
-    expect(maxAbsDiff(pixels.data, new Float32Array(expected.buffer.slice(expected.byteOffset, expected.byteOffset + expected.byteLength)))).toBe(0);
+    expect(
+      maxAbsDiff(pixels.data, new Float32Array(expected.buffer.slice(expected.byteOffset, expected.byteOffset + expected.byteLength))),
+    ).toBe(0);
   });
 });
 
@@ -132,7 +140,9 @@ describe('image processor views and errors', () => {
 
   it('rejects a wrong channel count and a data length that does not fit the shape', async () => {
     const processor = new VideoImageProcessor();
-    await expect(processor.preprocess({ data: new Uint8Array(4 * 4 * 2), shape: [1, 4, 4, 2] })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(processor.preprocess({ data: new Uint8Array(4 * 4 * 2), shape: [1, 4, 4, 2] })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+    });
     await expect(processor.preprocess({ data: new Uint8Array(10), shape: [1, 4, 4, 3] })).rejects.toMatchObject({
       code: 'ERR_VIDEOMAE_INVALID_ARG',
       message: expect.stringContaining('Expected 48 bytes for shape [1, 4, 4, 3] for frames.data'),

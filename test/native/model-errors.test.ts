@@ -26,7 +26,13 @@ test.each([
   ['a truncated file', Buffer.from([1, 2, 3])],
   ['a header length larger than the file', safetensors({}, 0, 1 << 40)],
   ['offsets beyond the data section', safetensors({ [key]: { dtype: 'F32', shape: [5], data_offsets: [0, 20] } }, 8)],
-  ['overlapping tensors', safetensors({ [key]: { dtype: 'F32', shape: [5], data_offsets: [0, 20] }, 'fc_norm.bias': { dtype: 'F32', shape: [5], data_offsets: [4, 24] } }, 24)],
+  [
+    'overlapping tensors',
+    safetensors(
+      { [key]: { dtype: 'F32', shape: [5], data_offsets: [0, 20] }, 'fc_norm.bias': { dtype: 'F32', shape: [5], data_offsets: [4, 24] } },
+      24,
+    ),
+  ],
   ['a byte length that does not fit dtype × shape', safetensors({ [key]: { dtype: 'F32', shape: [5], data_offsets: [0, 16] } }, 16)],
   ['an unsupported dtype', safetensors({ [key]: { dtype: 'C64', shape: [5], data_offsets: [0, 40] } }, 40)],
   ['a header that is not JSON', Buffer.concat([Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{"a"')])],
@@ -44,10 +50,16 @@ test('a folder without config.json is ERR_VIDEOMAE_IO naming config.json', async
 });
 
 test('a different label count needs ignoreMismatchedSizes and is then reported', async () => {
-  await expect(load(tinyFixture, { numLabels: 3 })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_CHECKPOINT', message: expect.stringContaining('ignoreMismatchedSizes') });
+  await expect(load(tinyFixture, { numLabels: 3 })).rejects.toMatchObject({
+    code: 'ERR_VIDEOMAE_CHECKPOINT',
+    message: expect.stringContaining('ignoreMismatchedSizes'),
+  });
   const model = await load(tinyFixture, { numLabels: 3, ignoreMismatchedSizes: true });
   expect(model.loadReport.mismatchedKeys.map((m) => m.key).sort()).toEqual(['classifier.bias', 'classifier.weight']);
-  expect(model.loadReport.mismatchedKeys.find((m) => m.key === 'classifier.weight')).toMatchObject({ checkpointShape: [5, 48], modelShape: [3, 48] });
+  expect(model.loadReport.mismatchedKeys.find((m) => m.key === 'classifier.weight')).toMatchObject({
+    checkpointShape: [5, 48],
+    modelShape: [3, 48],
+  });
   expect(model.config.id2label).toEqual({ 0: 'LABEL_0', 1: 'LABEL_1', 2: 'LABEL_2' });
   model.dispose();
 });
@@ -61,15 +73,24 @@ describe('bad input to a loaded model', () => {
   const good = () => ({ data: new Float32Array(2 * 4 * 3 * 32 * 32), shape: [2, 4, 3, 32, 32] });
 
   test('wrong pixelValues shape or dtype is ERR_VIDEOMAE_INVALID_ARG', async () => {
-    await expect(model.forward({ pixelValues: { data: new Float32Array(4 * 3 * 32 * 32), shape: [1, 4, 3, 32, 32].slice(1) } })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
-    await expect(model.forward({ pixelValues: { data: new Float32Array(2 * 4 * 3 * 24 * 24), shape: [2, 4, 3, 24, 24] } })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG', message: expect.stringContaining('does not match') });
-    await expect(model.forward({ pixelValues: { data: new Uint8Array(10) as unknown as Float32Array, shape: [10] } })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(
+      model.forward({ pixelValues: { data: new Float32Array(4 * 3 * 32 * 32), shape: [1, 4, 3, 32, 32].slice(1) } }),
+    ).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(
+      model.forward({ pixelValues: { data: new Float32Array(2 * 4 * 3 * 24 * 24), shape: [2, 4, 3, 24, 24] } }),
+    ).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG', message: expect.stringContaining('does not match') });
+    await expect(
+      model.forward({ pixelValues: { data: new Uint8Array(10) as unknown as Float32Array, shape: [10] } }),
+    ).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
   });
 
   test('NaN pixels are reported as ERR_VIDEOMAE_MODEL', async () => {
     const input = good();
     input.data[17] = NaN;
-    await expect(model.forward({ pixelValues: input })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_MODEL', message: expect.stringContaining('NaN') });
+    await expect(model.forward({ pixelValues: input })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_MODEL',
+      message: expect.stringContaining('NaN'),
+    });
   });
 
   test('labels out of range are ERR_VIDEOMAE_INVALID_ARG', async () => {

@@ -21,7 +21,10 @@ describe.each(classifierCases)('golden case %s', (name) => {
 
   test('forward matches logits, loss and lastHiddenState', async () => {
     expect(model.loadReport.missingKeys).toEqual([]);
-    const out = await model.forward({ pixelValues: expected.pixel_values as TensorData<Float32Array>, labels: expected.labels.data as BigInt64Array }, { outputHiddenStates: true });
+    const out = await model.forward(
+      { pixelValues: expected.pixel_values as TensorData<Float32Array>, labels: expected.labels.data as BigInt64Array },
+      { outputHiddenStates: true },
+    );
     expectClose(out.logits, expected.logits, 1e-4, 1e-4);
     expectClose(out.lastHiddenState!, expected.last_hidden_state, 1e-4);
     expect(Math.abs(out.loss! - (expected.loss.data as Float32Array)[0])).toBeLessThan(1e-4);
@@ -30,7 +33,10 @@ describe.each(classifierCases)('golden case %s', (name) => {
   test('gradients and one AdamW step with HF parameter groups (weight decay 0.1) match', async () => {
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as { lr: number; weight_decay: number };
     model.zeroGrad();
-    await model.forwardBackward({ pixelValues: expected.pixel_values as TensorData<Float32Array>, labels: expected.labels.data as BigInt64Array });
+    await model.forwardBackward({
+      pixelValues: expected.pixel_values as TensorData<Float32Array>,
+      labels: expected.labels.data as BigInt64Array,
+    });
     const gradKeys = Object.keys(expected).filter((k) => k.startsWith('grad.'));
     expect(gradKeys.length).toBeGreaterThanOrEqual(6);
     for (const key of gradKeys) expectGradClose(model.getGradient(key.slice(5)), expected[key]);
@@ -43,7 +49,11 @@ describe.each(classifierCases)('golden case %s', (name) => {
 
 test('a VideoMAEForPreTraining checkpoint loads its encoder and reports keys like HF', async () => {
   const dir = path.join(goldenRoot, 'pretraining');
-  const info = JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as { num_labels: number; missing_keys: string[]; unexpected_keys: string[] };
+  const info = JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as {
+    num_labels: number;
+    missing_keys: string[];
+    unexpected_keys: string[];
+  };
   const expected = await readSafetensors(path.join(dir, 'expected.safetensors'));
   const model = await VideoMAEForVideoClassification.fromPretrained(dir, { device: 'cpu', numLabels: info.num_labels, seed: 3 });
   try {

@@ -8,7 +8,17 @@ import type { TensorData } from '../../lib/native/tensor';
 import { referencePython } from '../helpers/reference-python';
 import { expectClose, tinyFixture } from './model-helpers';
 
-const tiny = { imageSize: 16, patchSize: 8, numFrames: 2, tubeletSize: 2, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, numLabels: 3 };
+const tiny = {
+  imageSize: 16,
+  patchSize: 8,
+  numFrames: 2,
+  tubeletSize: 2,
+  hiddenSize: 16,
+  numHiddenLayers: 1,
+  numAttentionHeads: 2,
+  intermediateSize: 32,
+  numLabels: 3,
+};
 
 function pixels(batch: number): TensorData<Float32Array> {
   const shape = [batch, 2, 3, 16, 16];
@@ -16,7 +26,6 @@ function pixels(batch: number): TensorData<Float32Array> {
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.37);
   return { data, shape };
 }
-
 
 test('fromConfig is deterministic for a seed and different across seeds', async () => {
   const a = await VideoMAEForVideoClassification.fromConfig(tiny, { seed: 5, device: 'cpu' });
@@ -35,7 +44,13 @@ test('savePretrained writes HF files that load back to identical logits', async 
   await model.savePretrained(dir, { preprocessorConfig: { image_mean: [0.5, 0.5, 0.5], do_resize: true } });
   const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   expect(Object.keys(config)).toEqual([...Object.keys(config)].sort());
-  expect(config).toMatchObject({ qv_bias: true, qkv_bias: true, dtype: 'float32', model_type: 'videomae', architectures: ['VideoMAEForVideoClassification'] });
+  expect(config).toMatchObject({
+    qv_bias: true,
+    qkv_bias: true,
+    dtype: 'float32',
+    model_type: 'videomae',
+    architectures: ['VideoMAEForVideoClassification'],
+  });
   expect((config.id2label as Record<string, string>)['0']).toBe('ApplyEyeMakeup');
   const weights = await readSafetensors(path.join(dir, 'model.safetensors'));
   expect(Object.keys(weights)).toContain('videomae.encoder.layer.0.attention.attention.q_bias');
@@ -52,11 +67,16 @@ test('savePretrained writes HF files that load back to identical logits', async 
 test('Python transformers loads a saved model with the same logits', async () => {
   const python = referencePython();
   if (!python) {
-    console.warn('SKIPPED: no ready Python reference environment (bash scripts/python-env.sh); the transformers round trip was not checked');
+    console.warn(
+      'SKIPPED: no ready Python reference environment (bash scripts/python-env.sh); the transformers round trip was not checked',
+    );
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-py-'));
-  const model = await VideoMAEForVideoClassification.fromConfig({ ...tiny, useMeanPooling: false, id2label: { 0: 'a', 1: 'b', 2: 'c' } }, { seed: 11, device: 'cpu' });
+  const model = await VideoMAEForVideoClassification.fromConfig(
+    { ...tiny, useMeanPooling: false, id2label: { 0: 'a', 1: 'b', 2: 'c' } },
+    { seed: 11, device: 'cpu' },
+  );
   await model.savePretrained(dir);
   const input = pixels(2);
   const ours = await model.forward({ pixelValues: input });
@@ -68,7 +88,9 @@ test('Python transformers loads a saved model with the same logits', async () =>
     'x = torch.from_numpy(np.fromfile(sys.argv[1] + "/pixels.bin", dtype=np.float32).reshape(2, 2, 3, 16, 16))',
     'print(json.dumps(m(pixel_values=x).logits.detach().flatten().tolist()))',
   ].join('\n');
-  const theirs = JSON.parse(execFileSync(python, ['-c', script, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as number[];
+  const theirs = JSON.parse(
+    execFileSync(python, ['-c', script, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as number[];
   expectClose(ours.logits, { data: Float32Array.from(theirs), shape: [2, 3] }, 1e-4, 1e-4);
   model.dispose();
 }, 120000);

@@ -23,8 +23,19 @@ test('token-0 logits without the hidden state equal the full computation and HF'
 });
 
 test.each([false, true])('token-0 pruning with q/v biases matches the full path (bf16 %s)', async (bf16) => {
-  const config = { imageSize: 16, patchSize: 8, numFrames: 4, tubeletSize: 2, hiddenSize: 32, numHiddenLayers: 3, numAttentionHeads: 4,
-    intermediateSize: 48, useMeanPooling: false, qkvBias: true, numLabels: 4 };
+  const config = {
+    imageSize: 16,
+    patchSize: 8,
+    numFrames: 4,
+    tubeletSize: 2,
+    hiddenSize: 32,
+    numHiddenLayers: 3,
+    numAttentionHeads: 4,
+    intermediateSize: 48,
+    useMeanPooling: false,
+    qkvBias: true,
+    numLabels: 4,
+  };
   const model = await VideoMAEForVideoClassification.fromConfig(config, { seed: 11, device: 'cpu' });
   const data = new Float32Array(2 * 4 * 3 * 16 * 16).map((_, k) => Math.sin(0.37 * k));
   const pixelValues = { data, shape: [2, 4, 3, 16, 16] };

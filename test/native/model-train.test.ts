@@ -21,7 +21,10 @@ test('two accumulated micro-steps (lossScale 0.5) equal forwardBackward + clip +
   fused.createOptimizer({ lr: 1e-3, weightDecay: 0.01 });
   const first = await fused.trainStep({ pixelValues: pixels, labels }, { lr: 1e-3, maxGradNorm: 0.5, lossScale: 0.5, step: false });
   expect(first.gradNorm).toBeUndefined();
-  const second = await fused.trainStep({ pixelValues: pixels, labels: Int32Array.from(labels) }, { lr: 1e-3, maxGradNorm: 0.5, lossScale: 0.5 });
+  const second = await fused.trainStep(
+    { pixelValues: pixels, labels: Int32Array.from(labels) },
+    { lr: 1e-3, maxGradNorm: 0.5, lossScale: 0.5 },
+  );
   expect(second.loss).toBeCloseTo(first.loss, 6);
   expect(fused.getGradient(probe)).toBeNull();
 

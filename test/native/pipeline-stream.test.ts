@@ -120,7 +120,10 @@ describe('classifier.stream', () => {
       yield frames[0];
       yield { data: frames[1].data, width: frames[1].width, height: frames[1].height } as StreamFrame;
     }
-    await expect(collect(bad(), { window: 4 })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG', message: expect.stringContaining('frames[1]') });
+    await expect(collect(bad(), { window: 4 })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+      message: expect.stringContaining('frames[1]'),
+    });
     await expect(collect([] as unknown as AsyncIterable<StreamFrame>, {})).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
   });
 });

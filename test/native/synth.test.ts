@@ -5,8 +5,22 @@ import * as path from 'node:path';
 import { renderSynthFrame, synthesizeDataset, synthMotions } from '../../lib/data/synth';
 
 function ffprobe(file: string): { codec: string; frames: number; fps: string; width: number; height: number } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries',
-    'stream=codec_name,nb_read_frames,r_frame_rate,width,height', '-of', 'json', file], { encoding: 'utf8' });
+  const out = execFileSync(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-count_frames',
+      '-show_entries',
+      'stream=codec_name,nb_read_frames,r_frame_rate,width,height',
+      '-of',
+      'json',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   const s = JSON.parse(out).streams[0];
   return { codec: s.codec_name, frames: Number(s.nb_read_frames), fps: s.r_frame_rate, width: s.width, height: s.height };
 }
@@ -38,7 +52,11 @@ describe('synthetic action dataset', () => {
   });
 
   test('classes differ only in motion: opposite directions share frame 0 and then diverge', () => {
-    for (const [a, b] of [['MoveRight', 'MoveLeft'], ['MoveUp', 'MoveDown'], ['RotateClockwise', 'RotateCounterClockwise']]) {
+    for (const [a, b] of [
+      ['MoveRight', 'MoveLeft'],
+      ['MoveUp', 'MoveDown'],
+      ['RotateClockwise', 'RotateCounterClockwise'],
+    ]) {
       const first = (m: string, i: number): Uint8Array => renderSynthFrame({ motion: m!, seed: 11 }, i);
       expect(differingBytes(first(a!, 0), first(b!, 0))).toBe(0);
       expect(differingBytes(first(a!, 6), first(b!, 6))).toBeGreaterThan(50);
@@ -56,10 +74,14 @@ describe('synthetic action dataset', () => {
 
   // the object is bright (value >= 0.85) over a dark background (value <= ~0.46 with clutter)
   function objectPixels(frame: Uint8Array): { count: number; x: number; y: number } {
-    let count = 0, sx = 0, sy = 0;
+    let count = 0,
+      sx = 0,
+      sy = 0;
     for (let i = 0; i < frame.length / 3; i++) {
       if (Math.max(frame[i * 3]!, frame[i * 3 + 1]!, frame[i * 3 + 2]!) < 160) continue;
-      count++, sx += i % 64, sy += Math.floor(i / 64);
+      count++;
+      sx += i % 64;
+      sy += Math.floor(i / 64);
     }
     return { count, x: sx / count, y: sy / count };
   }
@@ -88,12 +110,27 @@ describe('synthetic action dataset', () => {
 
   test('picks the classes by name, in the order given', async () => {
     const out = path.join(dir, 'named');
-    const result = await synthesizeDataset({ output: out, motions: ['Grow', 'MoveLeft'], train: 1, val: 0, test: 0, seconds: 0.2, width: 32, height: 32 });
+    const result = await synthesizeDataset({
+      output: out,
+      motions: ['Grow', 'MoveLeft'],
+      train: 1,
+      val: 0,
+      test: 0,
+      seconds: 0.2,
+      width: 32,
+      height: 32,
+    });
     expect(result.classes).toEqual(['Grow', 'MoveLeft']);
     expect(fs.readdirSync(path.join(out, 'train')).sort()).toEqual(['Grow', 'MoveLeft']);
-    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Jump'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
-    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Grow'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
-    await expect(synthesizeDataset({ output: out, motions: ['Grow'], force: true })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
+    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Jump'], force: true })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+    });
+    await expect(synthesizeDataset({ output: out, motions: ['Grow', 'Grow'], force: true })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+    });
+    await expect(synthesizeDataset({ output: out, motions: ['Grow'], force: true })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+    });
   });
 
   test('writes a UCF101-layout folder of mpeg4 .avi and h264 .mp4 videos', async () => {
@@ -105,8 +142,20 @@ describe('synthetic action dataset', () => {
     expect(fs.readdirSync(path.join(out, 'train')).sort()).toEqual(['MoveLeft', 'MoveRight', 'MoveUp']);
     const files = fs.readdirSync(path.join(out, 'train', 'MoveLeft')).sort();
     expect(files).toEqual(['v_MoveLeft_g01_c01.avi', 'v_MoveLeft_g01_c02.mp4']);
-    expect(ffprobe(path.join(out, 'train', 'MoveLeft', files[0]!))).toEqual({ codec: 'mpeg4', frames: 25, fps: '25/1', width: 64, height: 48 });
-    expect(ffprobe(path.join(out, 'train', 'MoveLeft', files[1]!))).toEqual({ codec: 'h264', frames: 25, fps: '25/1', width: 64, height: 48 });
+    expect(ffprobe(path.join(out, 'train', 'MoveLeft', files[0]!))).toEqual({
+      codec: 'mpeg4',
+      frames: 25,
+      fps: '25/1',
+      width: 64,
+      height: 48,
+    });
+    expect(ffprobe(path.join(out, 'train', 'MoveLeft', files[1]!))).toEqual({
+      codec: 'h264',
+      frames: 25,
+      fps: '25/1',
+      width: 64,
+      height: 48,
+    });
   });
 
   test('refuses to overwrite an existing split unless forced', async () => {

@@ -1,5 +1,11 @@
 import { SeededRandom, clipDuration, sampleClips } from '../../lib/data/samplers';
-import { guideTrainTransforms, guideValTransforms, inferenceTransforms, preprocessorConstants, validateTransforms } from '../../lib/data/transforms';
+import {
+  guideTrainTransforms,
+  guideValTransforms,
+  inferenceTransforms,
+  preprocessorConstants,
+  validateTransforms,
+} from '../../lib/data/transforms';
 
 const D = (16 * 4) / 30; // the guide's clip duration, 2.1333 s
 
@@ -63,15 +69,32 @@ describe('constant clips per video (pytorchvideo HEAD)', () => {
   });
   test('a video shorter than the clip repeats clip [0, D)', () => {
     const clips = sampleClips({ type: 'constantClipsPerVideo', clipsPerVideo: 2 }, 1, 2);
-    expect(clips.map((c) => [c.start, c.end])).toEqual([[0, 2], [0, 2]]);
+    expect(clips.map((c) => [c.start, c.end])).toEqual([
+      [0, 2],
+      [0, 2],
+    ]);
   });
 });
 
 describe('transform presets from preprocessor_config.json', () => {
-  const hub = { do_center_crop: true, do_normalize: true, do_resize: true, image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225], resample: 2, size: 224 };
+  const hub = {
+    do_center_crop: true,
+    do_normalize: true,
+    do_resize: true,
+    image_mean: [0.485, 0.456, 0.406],
+    image_std: [0.229, 0.224, 0.225],
+    resample: 2,
+    size: 224,
+  };
 
   test('reads a legacy int size as shortest_edge, and defaults crop to 224×224', () => {
-    expect(preprocessorConstants(hub)).toEqual({ mean: hub.image_mean, std: hub.image_std, resizeTo: [224, 224], shortestEdge: 224, crop: [224, 224] });
+    expect(preprocessorConstants(hub)).toEqual({
+      mean: hub.image_mean,
+      std: hub.image_std,
+      resizeTo: [224, 224],
+      shortestEdge: 224,
+      crop: [224, 224],
+    });
     expect(preprocessorConstants({ size: { height: 160, width: 128 } }).resizeTo).toEqual([160, 128]);
     expect(preprocessorConstants({}).mean).toEqual([0.5, 0.5, 0.5]);
   });
@@ -94,7 +117,12 @@ describe('transform presets from preprocessor_config.json', () => {
   test('the image processor inference chain: shortest edge, floor centre crop, rescale, normalize', () => {
     expect(inferenceTransforms(hub).map((t) => t.type)).toEqual(['Resize', 'CenterCrop', 'Div255', 'Normalize']);
     expect(inferenceTransforms(hub)[1]).toEqual({ type: 'CenterCrop', height: 224, width: 224, offsetRounding: 'floor' });
-    expect(inferenceTransforms({ ...hub, do_center_crop: false }, 16).map((t) => t.type)).toEqual(['UniformTemporalSubsample', 'Resize', 'Div255', 'Normalize']);
+    expect(inferenceTransforms({ ...hub, do_center_crop: false }, 16).map((t) => t.type)).toEqual([
+      'UniformTemporalSubsample',
+      'Resize',
+      'Div255',
+      'Normalize',
+    ]);
   });
 
   test('validation names the bad field', () => {

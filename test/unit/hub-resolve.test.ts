@@ -31,7 +31,14 @@ function buildCache(cache: string, repoId: string, refs: Record<string, string>,
     fs.mkdirSync(snapshot, { recursive: true });
     fs.mkdirSync(path.join(repoDir, 'blobs'), { recursive: true });
     for (const [name, content] of Object.entries(files)) {
-      const blob = path.join(repoDir, 'blobs', crypto.createHash('sha1').update(commit + content).digest('hex'));
+      const blob = path.join(
+        repoDir,
+        'blobs',
+        crypto
+          .createHash('sha1')
+          .update(commit + content)
+          .digest('hex'),
+      );
       fs.writeFileSync(blob, content);
       fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, name));
     }
@@ -65,12 +72,19 @@ describe('resolveModel', () => {
   });
 
   it('rejects a folder without config.json with ERR_VIDEOMAE_CHECKPOINT', async () => {
-    await expect(resolveModel(root)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_CHECKPOINT', message: expect.stringContaining('no config.json') });
+    await expect(resolveModel(root)).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_CHECKPOINT',
+      message: expect.stringContaining('no config.json'),
+    });
   });
 
   it('finds refs/main → snapshots/<commit> in the cache named by HF_HOME', async () => {
     buildCache(path.join(root, 'hub'), 'org/tiny', { main: COMMIT, v1: OTHER }, { 'config.json': '{}', 'model.safetensors': 'w' });
-    const saved = { HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE, HUGGINGFACE_HUB_CACHE: process.env.HUGGINGFACE_HUB_CACHE };
+    const saved = {
+      HF_HOME: process.env.HF_HOME,
+      HF_HUB_CACHE: process.env.HF_HUB_CACHE,
+      HUGGINGFACE_HUB_CACHE: process.env.HUGGINGFACE_HUB_CACHE,
+    };
     try {
       process.env.HF_HOME = root;
       delete process.env.HF_HUB_CACHE;
@@ -79,14 +93,18 @@ describe('resolveModel', () => {
       expect(snapshot).toBe(path.join(root, 'hub', 'models--org--tiny', 'snapshots', COMMIT));
       expect(fs.readFileSync(path.join(snapshot, 'model.safetensors'), 'utf8')).toBe('w'); // through the blob symlink
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
 
   it('resolves a tag through refs/<tag> and a commit hash directly', async () => {
     const cache = path.join(root, 'cache');
     buildCache(cache, 'org/tiny', { main: COMMIT, v1: OTHER }, { 'config.json': '{}' });
-    expect(findCachedSnapshot('org/tiny', { cacheDir: cache, revision: 'v1' })).toBe(path.join(cache, 'models--org--tiny', 'snapshots', OTHER));
+    expect(findCachedSnapshot('org/tiny', { cacheDir: cache, revision: 'v1' })).toBe(
+      path.join(cache, 'models--org--tiny', 'snapshots', OTHER),
+    );
     await expect(resolveModel('org/tiny', { cacheDir: cache, revision: COMMIT, download: false })).resolves.toBe(
       path.join(cache, 'models--org--tiny', 'snapshots', COMMIT),
     );
@@ -98,12 +116,21 @@ describe('resolveModel', () => {
       code: 'ERR_VIDEOMAE_IO',
       message: `model org/absent: neither a folder nor in the Hugging Face cache ${root} (revision main), and downloading is off`,
     });
-    await expect(resolveModel('./no/such/dir')).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_IO', message: 'model ./no/such/dir: no such folder' });
+    await expect(resolveModel('./no/such/dir')).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_IO',
+      message: 'model ./no/such/dir: no such folder',
+    });
   });
 
   it('downloads config, safetensors weights and processor config into the cache layout, then finds them offline', async () => {
     const cache = path.join(root, 'cache');
-    const files: Record<string, string> = { 'config.json': '{"model_type":"videomae"}', 'model.safetensors': 'WEIGHTS', 'pytorch_model.bin': 'OLD', 'preprocessor_config.json': '{}', 'README.md': '#' };
+    const files: Record<string, string> = {
+      'config.json': '{"model_type":"videomae"}',
+      'model.safetensors': 'WEIGHTS',
+      'pytorch_model.bin': 'OLD',
+      'preprocessor_config.json': '{}',
+      'README.md': '#',
+    };
     const requested: string[] = [];
     jest.spyOn(console, 'debug').mockImplementation(() => undefined); // @huggingface/hub logs each download
     const snapshot = await resolveModel('org/tiny', { cacheDir: cache, fetch: fakeHub('org/tiny', COMMIT, files, requested) });
@@ -138,15 +165,31 @@ describe('resolveModel', () => {
 function fakeHub(repoId: string, commit: string, files: Record<string, string>, requested: string[]): typeof fetch {
   const oid = (s: string) => crypto.createHash('sha1').update(s).digest('hex');
   const json = (value: unknown) => new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json' } });
-  const entry = (p: string) => ({ type: 'file', path: p, size: files[p].length, oid: oid(files[p]), lastCommit: { id: commit, title: 't', date: '2024-01-01T00:00:00.000Z' } });
+  const entry = (p: string) => ({
+    type: 'file',
+    path: p,
+    size: files[p].length,
+    oid: oid(files[p]),
+    lastCommit: { id: commit, title: 't', date: '2024-01-01T00:00:00.000Z' },
+  });
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
     requested.push(url.pathname);
     if (url.pathname === `/api/models/${repoId}/revision/main`) {
-      return json({ _id: 'x', id: repoId, sha: commit, private: false, gated: false, downloads: 0, likes: 0, lastModified: '2024-01-01T00:00:00.000Z' });
+      return json({
+        _id: 'x',
+        id: repoId,
+        sha: commit,
+        private: false,
+        gated: false,
+        downloads: 0,
+        likes: 0,
+        lastModified: '2024-01-01T00:00:00.000Z',
+      });
     }
     if (url.pathname === `/api/models/${repoId}/tree/${commit}`) return json(Object.keys(files).map(entry));
-    if (url.pathname === `/api/models/${repoId}/paths-info/${commit}`) return json((JSON.parse(String(init?.body)) as { paths: string[] }).paths.map(entry));
+    if (url.pathname === `/api/models/${repoId}/paths-info/${commit}`)
+      return json((JSON.parse(String(init?.body)) as { paths: string[] }).paths.map(entry));
     const prefix = `/${repoId}/resolve/${commit}/`;
     if (url.pathname.startsWith(prefix)) {
       const body = Buffer.from(files[url.pathname.slice(prefix.length)]);
@@ -155,7 +198,10 @@ function fakeHub(repoId: string, commit: string, files: Record<string, string>, 
       if (!range) return new Response(body, { status: 200, headers });
       const [start, last] = range.replace('bytes=', '').split('-').map(Number);
       const end = Math.min(last, body.length - 1);
-      return new Response(body.subarray(start, end + 1), { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` } });
+      return new Response(body.subarray(start, end + 1), {
+        status: 206,
+        headers: { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` },
+      });
     }
     return new Response('{}', { status: 404 });
   }) as typeof fetch;

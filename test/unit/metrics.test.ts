@@ -13,14 +13,16 @@ import {
 
 // 3 classes, 6 samples. true: 0 0 1 1 2 2 ; predicted: 0 1 1 1 0 2
 const labels = [0, 0, 1, 1, 2, 2];
-const logits = Float32Array.from([
-  [3, 1, 0],
-  [1, 2, 0.5],
-  [0, 5, 1],
-  [0, 1, 0.9],
-  [2, 0, 1.5],
-  [0, 0, 4],
-].flat());
+const logits = Float32Array.from(
+  [
+    [3, 1, 0],
+    [1, 2, 0.5],
+    [0, 5, 1],
+    [0, 1, 0.9],
+    [2, 0, 1.5],
+    [0, 0, 4],
+  ].flat(),
+);
 
 describe('classification metrics', () => {
   it('argmax takes the first maximum on ties (numpy)', () => {

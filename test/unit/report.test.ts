@@ -15,7 +15,12 @@ function input() {
     { loss: 0.7, learning_rate: 5e-5, grad_norm: 1, epoch: 1, step: 4 },
     { eval_loss: 0.6, eval_accuracy: 0.75, eval_runtime: 1.5, epoch: 1, step: 4 },
   ];
-  const evaluation = evaluationReport({ predictions: Float32Array.from([2, 0, 0, 1, 3, 0, 5, 1]), numLabels: 2, labelIds: Int32Array.from([0, 1, 1, 0]), videoIds: null });
+  const evaluation = evaluationReport({
+    predictions: Float32Array.from([2, 0, 0, 1, 3, 0, 5, 1]),
+    numLabels: 2,
+    labelIds: Int32Array.from([0, 1, 1, 0]),
+    videoIds: null,
+  });
   return {
     args: resolveTrainingArguments({ outputDir: '/tmp/x', learningRate: 1e-4 }),
     state,
@@ -45,7 +50,7 @@ describe('HTML report', () => {
     // predictions: [0, 1, 0, 0] vs labels [0, 1, 1, 0] → row 1 = [1, 1]
     expect(html).toMatch(/true Diving, predicted Basket&lt;ball&gt;: 1/);
     expect(html).toContain('accuracy 0.7500 on 4');
-    expect(html).toContain("<th>eval_accuracy</th>");
+    expect(html).toContain('<th>eval_accuracy</th>');
     expect(html).toContain('<td>learning_rate</td><td>1.000e-4</td>');
     expect(html).toContain('<td>training (wall)</td><td>12.5 s</td>');
   });

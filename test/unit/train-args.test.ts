@@ -31,19 +31,34 @@ describe('TrainingArguments', () => {
   it('derives metricForBestModel "loss" (lower is better) for loadBestModelAtEnd, and greaterIsBetter for accuracy', () => {
     const loss = resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'epoch', saveStrategy: 'epoch' });
     expect([loss.metricForBestModel, loss.greaterIsBetter]).toEqual(['loss', false]);
-    const acc = resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'epoch', saveStrategy: 'epoch', metricForBestModel: 'accuracy' });
+    const acc = resolveTrainingArguments({
+      outputDir: 'o',
+      loadBestModelAtEnd: true,
+      evalStrategy: 'epoch',
+      saveStrategy: 'epoch',
+      metricForBestModel: 'accuracy',
+    });
     expect(acc.greaterIsBetter).toBe(true);
   });
 
   it('reports one "Expected … for … but received …" line per wrong field', () => {
     let message = '';
     try {
-      resolveTrainingArguments({ outputDir: 'o', perDeviceTrainBatchSize: 0, learningRate: -1, lrSchedulerType: 'poly' as never, bogus: 1 } as never);
+      resolveTrainingArguments({
+        outputDir: 'o',
+        perDeviceTrainBatchSize: 0,
+        learningRate: -1,
+        lrSchedulerType: 'poly' as never,
+        bogus: 1,
+      } as never);
     } catch (error) {
       expect(error).toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
       message = (error as Error).message;
     }
-    const lines = message.split('\n').slice(1).map((l) => l.trim());
+    const lines = message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
     expect(lines).toEqual(
       expect.arrayContaining([
         'Expected an integer >= 1 for perDeviceTrainBatchSize but received 0',
@@ -61,20 +76,43 @@ describe('TrainingArguments', () => {
   });
 
   it('applies HF cross-field rules for loadBestModelAtEnd', () => {
-    expect(() => resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'epoch', saveStrategy: 'steps' })).toThrow(
-      /saveStrategy to match evalStrategy/,
-    );
     expect(() =>
-      resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'steps', saveStrategy: 'steps', evalSteps: 3, saveSteps: 4 }),
+      resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'epoch', saveStrategy: 'steps' }),
+    ).toThrow(/saveStrategy to match evalStrategy/);
+    expect(() =>
+      resolveTrainingArguments({
+        outputDir: 'o',
+        loadBestModelAtEnd: true,
+        evalStrategy: 'steps',
+        saveStrategy: 'steps',
+        evalSteps: 3,
+        saveSteps: 4,
+      }),
     ).toThrow(/saveSteps to be a round multiple of evalSteps, but found 4 and 3/);
     expect(() => resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true })).toThrow(/evalStrategy other than "no"/);
-    expect(() => resolveTrainingArguments({ outputDir: 'o', loadBestModelAtEnd: true, evalStrategy: 'steps', saveStrategy: 'steps', evalSteps: 3, saveSteps: 6 })).not.toThrow();
+    expect(() =>
+      resolveTrainingArguments({
+        outputDir: 'o',
+        loadBestModelAtEnd: true,
+        evalStrategy: 'steps',
+        saveStrategy: 'steps',
+        evalSteps: 3,
+        saveSteps: 6,
+      }),
+    ).not.toThrow();
   });
 
   it('round-trips through training_args.json with HF snake_case names', () => {
     const a = resolveTrainingArguments({ outputDir: 'o', adamBeta1: 0.8, perDeviceTrainBatchSize: 4, evalStrategy: 'epoch' });
     const json = trainingArgumentsToJson(a);
-    expect(json).toMatchObject({ adam_beta1: 0.8, per_device_train_batch_size: 4, eval_strategy: 'epoch', output_dir: 'o', learning_rate: 5e-5, bf16: false });
+    expect(json).toMatchObject({
+      adam_beta1: 0.8,
+      per_device_train_batch_size: 4,
+      eval_strategy: 'epoch',
+      output_dir: 'o',
+      learning_rate: 5e-5,
+      bf16: false,
+    });
     expect(Object.keys(json)).toEqual([...Object.keys(json)].sort());
     expect(trainingArgumentsFromJson(JSON.parse(JSON.stringify({ ...json, some_hf_only_key: 1 })) as Record<string, unknown>)).toEqual(a);
   });

@@ -39,18 +39,37 @@ describe('checkpoints', () => {
     expect(listCheckpoints(out).map((d) => path.basename(d))).toEqual(['checkpoint-2', 'checkpoint-4']);
     const files = fs.readdirSync(path.join(out, 'checkpoint-2')).sort();
     expect(files).toEqual(
-      ['config.json', 'model.safetensors', 'optimizer.safetensors', 'preprocessor_config.json', 'rng_state.json', 'scheduler.json', 'trainer_state.json', 'training_args.json'].sort(),
+      [
+        'config.json',
+        'model.safetensors',
+        'optimizer.safetensors',
+        'preprocessor_config.json',
+        'rng_state.json',
+        'scheduler.json',
+        'trainer_state.json',
+        'training_args.json',
+      ].sort(),
     );
     const text = fs.readFileSync(path.join(out, 'checkpoint-2', 'trainer_state.json'), 'utf8');
     const state = JSON.parse(text) as Record<string, unknown>;
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.split('\n')[1]).toMatch(/^ {2}"best_global_step": null,$/);
     expect(Object.keys(state)).toEqual([...Object.keys(state)].sort());
-    expect(state).toMatchObject({ global_step: 2, max_steps: 4, logging_steps: 1, save_steps: 2, train_batch_size: 8, is_world_process_zero: true, trial_name: null });
+    expect(state).toMatchObject({
+      global_step: 2,
+      max_steps: 4,
+      logging_steps: 1,
+      save_steps: 2,
+      train_batch_size: 8,
+      is_world_process_zero: true,
+      trial_name: null,
+    });
     expect((state.log_history as unknown[]).length).toBe(2);
     expect(state.stateful_callbacks).toMatchObject({ TrainerControl: { args: { should_save: true, should_training_stop: false } } });
     // The final summary entry exists only in outputDir's copy.
-    const final = JSON.parse(fs.readFileSync(path.join(out, 'trainer_state.json'), 'utf8')) as { log_history: Array<Record<string, number>> };
+    const final = JSON.parse(fs.readFileSync(path.join(out, 'trainer_state.json'), 'utf8')) as {
+      log_history: Array<Record<string, number>>;
+    };
     expect(Object.keys(final.log_history[final.log_history.length - 1]).sort()).toEqual(
       ['epoch', 'step', 'total_flos', 'train_loss', 'train_runtime', 'train_samples_per_second', 'train_steps_per_second'].sort(),
     );
@@ -58,7 +77,15 @@ describe('checkpoints', () => {
   });
 
   it('resuming from an interrupted run reproduces the uninterrupted losses, weights and log history', async () => {
-    const args = { maxSteps: 9, saveSteps: 100, loggingSteps: 2, gradientAccumulationSteps: 2, warmupSteps: 2, evalStrategy: 'steps' as const, evalSteps: 4 };
+    const args = {
+      maxSteps: 9,
+      saveSteps: 100,
+      loggingSteps: 2,
+      gradientAccumulationSteps: 2,
+      warmupSteps: 2,
+      evalStrategy: 'steps' as const,
+      evalSteps: 4,
+    };
     const full = run(tmpDir(), args);
     await full.trainer.train();
 
@@ -82,7 +109,15 @@ describe('checkpoints', () => {
     const snapshots = new Map<number, Float64Array>();
     const { trainer } = run(
       out,
-      { numTrainEpochs: 6, evalStrategy: 'epoch', saveStrategy: 'epoch', loadBestModelAtEnd: true, metricForBestModel: 'accuracy', saveTotalLimit: 2, learningRate: 0.3 },
+      {
+        numTrainEpochs: 6,
+        evalStrategy: 'epoch',
+        saveStrategy: 'epoch',
+        loadBestModelAtEnd: true,
+        metricForBestModel: 'accuracy',
+        saveTotalLimit: 2,
+        learningRate: 0.3,
+      },
       model,
     );
     let accuracies: number[] = [];
@@ -136,6 +171,9 @@ describe('checkpoints', () => {
     fs.mkdirSync(path.join(out, 'checkpoint-3'));
     fs.writeFileSync(path.join(out, 'checkpoint-3', 'trainer_state.json'), '{}');
     const { trainer } = run(out, { maxSteps: 6, resumeFromCheckpoint: true });
-    await expect(trainer.train()).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_CHECKPOINT', message: expect.stringMatching(/missing model.safetensors, config.json, optimizer/) });
+    await expect(trainer.train()).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_CHECKPOINT',
+      message: expect.stringMatching(/missing model.safetensors, config.json, optimizer/),
+    });
   });
 });

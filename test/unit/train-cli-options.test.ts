@@ -18,9 +18,34 @@ describe('train command flags', () => {
 
   it('defaults to the HF guide settings and lets every TrainingArguments field be overridden', () => {
     const a = resolveTrainingArguments(parse([]));
-    expect(a).toMatchObject({ evalStrategy: 'epoch', saveStrategy: 'epoch', loadBestModelAtEnd: true, metricForBestModel: 'accuracy', greaterIsBetter: true, loggingSteps: 10, warmupSteps: 0.1 });
-    const b = resolveTrainingArguments(parse(['--learning-rate', '1e-4', '--per-device-train-batch-size', '4', '--no-load-best-model-at-end', '--bf16', '--lr-scheduler-type', 'cosine']));
-    expect(b).toMatchObject({ learningRate: 1e-4, perDeviceTrainBatchSize: 4, loadBestModelAtEnd: false, bf16: true, lrSchedulerType: 'cosine' });
+    expect(a).toMatchObject({
+      evalStrategy: 'epoch',
+      saveStrategy: 'epoch',
+      loadBestModelAtEnd: true,
+      metricForBestModel: 'accuracy',
+      greaterIsBetter: true,
+      loggingSteps: 10,
+      warmupSteps: 0.1,
+    });
+    const b = resolveTrainingArguments(
+      parse([
+        '--learning-rate',
+        '1e-4',
+        '--per-device-train-batch-size',
+        '4',
+        '--no-load-best-model-at-end',
+        '--bf16',
+        '--lr-scheduler-type',
+        'cosine',
+      ]),
+    );
+    expect(b).toMatchObject({
+      learningRate: 1e-4,
+      perDeviceTrainBatchSize: 4,
+      loadBestModelAtEnd: false,
+      bf16: true,
+      lrSchedulerType: 'cosine',
+    });
   });
 
   it('rejects a non-numeric value with the flag name', () => {
@@ -28,16 +53,30 @@ describe('train command flags', () => {
   });
 
   it('validates flag values through the TrainingArguments schema', () => {
-    expect(() => resolveTrainingArguments(parse(['--gradient-accumulation-steps', '0']))).toThrow(/for gradientAccumulationSteps but received 0/);
+    expect(() => resolveTrainingArguments(parse(['--gradient-accumulation-steps', '0']))).toThrow(
+      /for gradientAccumulationSteps but received 0/,
+    );
   });
 });
 
 describe('model presets', () => {
   it('fills the labels into a preset config', () => {
     const { config, preprocessor } = presetConfig('tiny', ['a', 'b']);
-    expect(config).toMatchObject({ num_labels: 2, id2label: { 0: 'a', 1: 'b' }, label2id: { a: 0, b: 1 }, image_size: 112, model_type: 'videomae' });
+    expect(config).toMatchObject({
+      num_labels: 2,
+      id2label: { 0: 'a', 1: 'b' },
+      label2id: { a: 0, b: 1 },
+      image_size: 112,
+      model_type: 'videomae',
+    });
     expect(preprocessor).toMatchObject({ size: { shortest_edge: 112 }, crop_size: { height: 112, width: 112 } });
-    expect(MODEL_PRESETS.base.config).toMatchObject({ hidden_size: 768, num_hidden_layers: 12, image_size: 224, num_frames: 16, use_mean_pooling: false });
+    expect(MODEL_PRESETS.base.config).toMatchObject({
+      hidden_size: 768,
+      num_hidden_layers: 12,
+      image_size: 224,
+      num_frames: 16,
+      use_mean_pooling: false,
+    });
     expect(() => presetConfig('huge', [])).toThrow('Expected one of tiny, small, base for --config but received "huge"');
   });
 });

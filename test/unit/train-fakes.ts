@@ -5,7 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Batch, BatchSource, ForwardResult, OptimizerLike, OptimizerOptions, TrainableModel, TrainStepOptions, TrainStepResult } from '../../lib/train/interfaces';
+import type {
+  Batch,
+  BatchSource,
+  ForwardResult,
+  OptimizerLike,
+  OptimizerOptions,
+  TrainableModel,
+  TrainStepOptions,
+  TrainStepResult,
+} from '../../lib/train/interfaces';
 
 export interface FakeInput {
   data: Float64Array;
@@ -177,7 +186,8 @@ export class FakeModel implements TrainableModel {
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(this.config));
     if (this.failSaveAt === this.saves) throw new Error('disk full (simulated)');
     fs.writeFileSync(path.join(dir, 'model.safetensors'), JSON.stringify(Array.from(this.params)));
-    if (options.preprocessorConfig) fs.writeFileSync(path.join(dir, 'preprocessor_config.json'), JSON.stringify(options.preprocessorConfig));
+    if (options.preprocessorConfig)
+      fs.writeFileSync(path.join(dir, 'preprocessor_config.json'), JSON.stringify(options.preprocessorConfig));
   }
 
   async loadWeights(dir: string): Promise<void> {
@@ -230,7 +240,11 @@ export class FakeSource implements BatchSource {
       const data = new Float64Array(ids.length * f);
       ids.forEach((id, i) => data.set(this.features.subarray(id * f, (id + 1) * f), i * f));
       const pixelValues: FakeInput = { data, shape: [ids.length, f] };
-      yield { pixelValues, labels: Int32Array.from(ids.map((id) => this.labels[id])), videoIds: ids.map((id) => Math.floor(id / (this.options.clipsPerVideo ?? 1))) };
+      yield {
+        pixelValues,
+        labels: Int32Array.from(ids.map((id) => this.labels[id])),
+        videoIds: ids.map((id) => Math.floor(id / (this.options.clipsPerVideo ?? 1))),
+      };
     }
   }
 }

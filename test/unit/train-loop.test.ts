@@ -97,7 +97,17 @@ describe('Trainer loop', () => {
     // Per-sample mean over 4 + 4 + 1 samples, computed independently from the whole set at once.
     const all = await model.forward({ pixelValues: { data: evalSource.features, shape: [9, F] }, labels: evalSource.labels });
     expect(metrics.eval_loss).toBeCloseTo(all.loss as number, 12);
-    expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['eval_loss', 'eval_accuracy', 'eval_macro_f1', 'eval_runtime', 'eval_samples_per_second', 'eval_steps_per_second', 'epoch']));
+    expect(Object.keys(metrics)).toEqual(
+      expect.arrayContaining([
+        'eval_loss',
+        'eval_accuracy',
+        'eval_macro_f1',
+        'eval_runtime',
+        'eval_samples_per_second',
+        'eval_steps_per_second',
+        'epoch',
+      ]),
+    );
     const preds = Array.from({ length: 9 }, (_, i) => {
       const row = Array.from(all.logits.data).slice(i * C, i * C + C);
       return row.indexOf(Math.max(...row));

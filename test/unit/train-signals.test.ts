@@ -43,7 +43,9 @@ function runChild(script: string, onStdout: (line: string, child: ReturnType<typ
     for (const line of lines) onStdout(line, child);
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
 }
 
 describe('Trainer signal handling (real child process)', () => {

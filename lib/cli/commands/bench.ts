@@ -15,11 +15,18 @@ export function registerBenchCommand(program: Command): void {
     .action(async (options: { peers?: boolean; only?: string; quick?: boolean }) => {
       const entry = path.join(packageRoot(), 'dist', 'bench', 'index.js');
       if (!fs.existsSync(entry)) {
-        throw new VideomaeError('the benchmarks ship with the source repository, not the npm package: run `npm run bench` in a checkout', 'ERR_VIDEOMAE_UNSUPPORTED');
+        throw new VideomaeError(
+          'the benchmarks ship with the source repository, not the npm package: run `npm run bench` in a checkout',
+          'ERR_VIDEOMAE_UNSUPPORTED',
+        );
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runBenchmarks } = require(entry) as { runBenchmarks(argv: string[]): Promise<string> };
-      const argv = [...(options.peers ? ['--peers'] : []), ...(options.only ? ['--only', options.only] : []), ...(options.quick ? ['--quick'] : [])];
+      const argv = [
+        ...(options.peers ? ['--peers'] : []),
+        ...(options.only ? ['--only', options.only] : []),
+        ...(options.quick ? ['--quick'] : []),
+      ];
       process.stdout.write(`${await runBenchmarks(argv)}\n`);
     });
 }

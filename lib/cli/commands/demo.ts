@@ -6,7 +6,9 @@ import { runDemo } from '../../demo/run-demo';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('the main job end to end: synthesize a labelled video dataset, fine-tune VideoMAE, evaluate, report, classify a held-out video')
+    .description(
+      'the main job end to end: synthesize a labelled video dataset, fine-tune VideoMAE, evaluate, report, classify a held-out video',
+    )
     .option('--output <dir>', 'where to write the dataset, checkpoints, model and report', path.join(os.tmpdir(), 'videomae-demo'))
     .option('--model <dir>', 'fine-tune this HF VideoMAE checkpoint folder instead of training a small model from scratch')
     .option('--json', 'print the result as JSON')

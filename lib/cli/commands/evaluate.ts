@@ -24,13 +24,23 @@ interface EvaluateCliOptions {
 
 function formatReport(title: string, r: ClassificationReport, names: string[]): string {
   const width = Math.max(12, ...names.map((n) => n.length));
-  const lines = [`${title}: accuracy ${(r.accuracy * 100).toFixed(2)} % (${r.numSamples})${Object.entries(r.topK).map(([k, v]) => `, top-${k} ${(v * 100).toFixed(2)} %`).join('')}`];
+  const lines = [
+    `${title}: accuracy ${(r.accuracy * 100).toFixed(2)} % (${r.numSamples})${Object.entries(r.topK)
+      .map(([k, v]) => `, top-${k} ${(v * 100).toFixed(2)} %`)
+      .join('')}`,
+  ];
   lines.push(`${'class'.padEnd(width)}  precision  recall  f1      support`);
   names.forEach((n, c) => {
-    lines.push(`${n.padEnd(width)}  ${r.perClass.precision[c].toFixed(4)}     ${r.perClass.recall[c].toFixed(4)}  ${r.perClass.f1[c].toFixed(4)}  ${r.perClass.support[c]}`);
+    lines.push(
+      `${n.padEnd(width)}  ${r.perClass.precision[c].toFixed(4)}     ${r.perClass.recall[c].toFixed(4)}  ${r.perClass.f1[c].toFixed(4)}  ${r.perClass.support[c]}`,
+    );
   });
-  lines.push(`${'macro avg'.padEnd(width)}  ${r.macro.precision.toFixed(4)}     ${r.macro.recall.toFixed(4)}  ${r.macro.f1.toFixed(4)}  ${r.numSamples}`);
-  lines.push(`${'weighted avg'.padEnd(width)}  ${r.weighted.precision.toFixed(4)}     ${r.weighted.recall.toFixed(4)}  ${r.weighted.f1.toFixed(4)}  ${r.numSamples}`);
+  lines.push(
+    `${'macro avg'.padEnd(width)}  ${r.macro.precision.toFixed(4)}     ${r.macro.recall.toFixed(4)}  ${r.macro.f1.toFixed(4)}  ${r.numSamples}`,
+  );
+  lines.push(
+    `${'weighted avg'.padEnd(width)}  ${r.weighted.precision.toFixed(4)}     ${r.weighted.recall.toFixed(4)}  ${r.weighted.f1.toFixed(4)}  ${r.numSamples}`,
+  );
   lines.push('confusion matrix (rows: true, columns: predicted):');
   for (const row of r.confusionMatrix) lines.push(`  ${row.map((v) => String(v).padStart(4)).join('')}`);
   return lines.join('\n');
@@ -42,11 +52,18 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<void> {
     const names = classNamesOf(model.config);
     const dataset = await loadFolderSplit(options.data, options.split, names);
     const preprocessorFile = path.join(options.model, 'preprocessor_config.json');
-    const preprocessor = fs.existsSync(preprocessorFile) ? (JSON.parse(fs.readFileSync(preprocessorFile, 'utf8')) as Record<string, unknown>) : {};
+    const preprocessor = fs.existsSync(preprocessorFile)
+      ? (JSON.parse(fs.readFileSync(preprocessorFile, 'utf8')) as Record<string, unknown>)
+      : {};
     const numFrames = Number(model.config.num_frames ?? 16);
     const trainer = new Trainer({
       model,
-      args: { outputDir: fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-eval-')), perDeviceEvalBatchSize: options.batchSize, dataloaderNumWorkers: options.workers, disableTqdm: true },
+      args: {
+        outputDir: fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-eval-')),
+        perDeviceEvalBatchSize: options.batchSize,
+        dataloaderNumWorkers: options.workers,
+        disableTqdm: true,
+      },
       computeMetrics: classificationMetrics(),
       createLoader: (d, o) => createVideoLoader(d as LabelledDataset, { ...o, numFrames, preprocessor }),
       handleSignals: false,
@@ -57,7 +74,9 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<void> {
     fs.rmSync(trainer.args.outputDir, { recursive: true, force: true });
     const report = evaluationReport(output);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ metrics: output.metrics, classes: names, clip: report.clip, video: report.video }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ metrics: output.metrics, classes: names, clip: report.clip, video: report.video }, null, 2)}\n`,
+      );
       return;
     }
     const parts = [formatReport(`${options.split} per clip`, report.clip, names)];

@@ -56,7 +56,13 @@ async function predict(videos: string[], options: PredictOptions): Promise<void>
     });
     for (const warning of warnings) process.stderr.write(`videomae: warning: ${warning}\n`);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify(videos.map((file, i) => ({ file, predictions: results[i] })), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          videos.map((file, i) => ({ file, predictions: results[i] })),
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       process.stdout.write(`${videos.map((file, i) => formatText(file, results[i])).join('\n\n')}\n`);
     }

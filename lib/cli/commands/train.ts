@@ -12,7 +12,14 @@ import { EarlyStoppingCallback } from '../../train/callbacks';
 import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
 import type { BatchSource } from '../../train/interfaces';
 import { MODEL_PRESETS, presetConfig } from '../../train/model-presets';
-import { createVideoLoader, loadFolderSplit, loadPretrained, modelFromConfig, type LabelledDataset, type TrainableVideoMAE } from '../../train/runtime';
+import {
+  createVideoLoader,
+  loadFolderSplit,
+  loadPretrained,
+  modelFromConfig,
+  type LabelledDataset,
+  type TrainableVideoMAE,
+} from '../../train/runtime';
 import { exitCodeFor } from '../../train/signals';
 import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
@@ -48,13 +55,18 @@ function splitExists(root: string, split: string): boolean {
   return fs.existsSync(path.join(root, split)) && fs.statSync(path.join(root, split)).isDirectory();
 }
 
-async function buildModel(options: TrainCliOptions, labels: string[], args: Partial<TrainingArgumentsInput>): Promise<{ model: TrainableVideoMAE; preprocessor: Record<string, unknown> }> {
+async function buildModel(
+  options: TrainCliOptions,
+  labels: string[],
+  args: Partial<TrainingArgumentsInput>,
+): Promise<{ model: TrainableVideoMAE; preprocessor: Record<string, unknown> }> {
   const device = args.device ?? 'cpu';
   const dtype = args.bf16 ? ('bfloat16' as const) : ('float32' as const);
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
   if (options.model) {
     const model = await loadPretrained(options.model, { device, dtype, id2label, numLabels: labels.length, ignoreMismatchedSizes: true });
-    const preprocessor = readJsonIfExists(path.join(options.model, 'preprocessor_config.json')) ?? presetConfig('base', labels).preprocessor;
+    const preprocessor =
+      readJsonIfExists(path.join(options.model, 'preprocessor_config.json')) ?? presetConfig('base', labels).preprocessor;
     return { model, preprocessor };
   }
   const { config, preprocessor } = presetConfig(options.config ?? 'small', labels);
@@ -62,17 +74,26 @@ async function buildModel(options: TrainCliOptions, labels: string[], args: Part
 }
 
 export async function runTrain(options: TrainCliOptions): Promise<number> {
-  if (options.model && options.config) throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${options.model} and ${options.config}`);
-  if (!splitExists(options.data, 'train')) throw new VideomaeError(`${options.data} has no train/ folder (expected <data>/train/<Class>/<video>)`, 'ERR_VIDEOMAE_DATASET');
+  if (options.model && options.config)
+    throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${options.model} and ${options.config}`);
+  if (!splitExists(options.data, 'train'))
+    throw new VideomaeError(`${options.data} has no train/ folder (expected <data>/train/<Class>/<video>)`, 'ERR_VIDEOMAE_DATASET');
   const argsInput = { ...trainingArgumentsFromOptions(options, CLI_DEFAULTS), outputDir: options.output } as TrainingArgumentsInput;
   if (options.resume !== undefined) argsInput.resumeFromCheckpoint = options.resume;
   const train = await loadFolderSplit(options.data, 'train');
   const val = splitExists(options.data, 'val') ? await loadFolderSplit(options.data, 'val', train.labels) : null;
-  if (!val) Object.assign(argsInput, { evalStrategy: 'no', loadBestModelAtEnd: false, saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy });
+  if (!val)
+    Object.assign(argsInput, {
+      evalStrategy: 'no',
+      loadBestModelAtEnd: false,
+      saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
+    });
   const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
   const numFrames = Number(model.config.num_frames ?? 16);
-  const createLoader = (dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
-    createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.flip !== false });
+  const createLoader = (
+    dataset: unknown,
+    o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean },
+  ): BatchSource => createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.flip !== false });
   const trainer = new Trainer({
     model,
     args: argsInput,
@@ -110,7 +131,12 @@ export function registerTrainCommand(program: Command): void {
     .description('fine-tune a VideoMAE classifier on a folder of videos (<data>/{train,val,test}/<Class>/<video>), HF Trainer style')
     .requiredOption('--data <dir>', 'dataset root with train/ (and val/, test/) class folders')
     .option('--model <dir>', 'start from a pretrained model folder (config.json + model.safetensors)')
-    .option('--config <name>', `train from scratch with a built-in shape: ${Object.entries(MODEL_PRESETS).map(([k, p]) => `${k} (${p.description})`).join('; ')}`)
+    .option(
+      '--config <name>',
+      `train from scratch with a built-in shape: ${Object.entries(MODEL_PRESETS)
+        .map(([k, p]) => `${k} (${p.description})`)
+        .join('; ')}`,
+    )
     .requiredOption('--output <dir>', 'output folder (checkpoints, final model, report.html)')
     .option('--resume [checkpoint]', 'resume from a checkpoint folder, or from the newest in --output')
     .option('--early-stopping <patience>', 'stop after this many evaluations without improvement', (v) => Number(v))

@@ -147,7 +147,10 @@ void Loader::storeSample(size_t batch, size_t index, uint64_t generation, at::Te
         slot.pixels = at::empty(shape, at::kFloat);
       }
       if (slot.pixels[0].sizes() != at::IntArrayRef(row)) {
-        error = std::make_exception_ptr(Error(ErrorCode::InvalidArg, "data loader: samples of one batch have different shapes (" + c10::str(slot.pixels.sizes().slice(1), " vs ", at::IntArrayRef(row)) + "); end the transforms with a fixed-size crop or resize"));
+        error =
+            std::make_exception_ptr(Error(ErrorCode::InvalidArg, "data loader: samples of one batch have different shapes (" +
+                                                                     c10::str(slot.pixels.sizes().slice(1), " vs ", at::IntArrayRef(row)) +
+                                                                     "); end the transforms with a fixed-size crop or resize"));
         sample = at::Tensor();
       } else {
         target = slot.pixels[static_cast<int64_t>(index)];
@@ -186,8 +189,10 @@ Batch Loader::assemble(size_t batchIndex, Slot& slot) {
     batch.videoIds.push_back(tasks[i].videoId);
   }
   batch.skipped = std::move(slot.skipped);
-  if (keep.size() == tasks.size()) batch.pixelValues = slot.pixels;
-  else if (!keep.empty()) batch.pixelValues = slot.pixels.index_select(0, at::tensor(keep, at::kLong));
+  if (keep.size() == tasks.size())
+    batch.pixelValues = slot.pixels;
+  else if (!keep.empty())
+    batch.pixelValues = slot.pixels.index_select(0, at::tensor(keep, at::kLong));
   return batch;
 }
 

@@ -78,7 +78,8 @@ class Loader {
 
   void workerLoop();
   bool takeTask(std::unique_lock<std::mutex>& lock, size_t* batch, size_t* index, uint64_t* generation);
-  void storeSample(size_t batch, size_t index, uint64_t generation, at::Tensor sample, std::exception_ptr error, const std::string& failure);
+  void storeSample(size_t batch, size_t index, uint64_t generation, at::Tensor sample, std::exception_ptr error,
+                   const std::string& failure);
   Batch assemble(size_t batch, Slot& slot);
 
   LoaderOptions options_;
@@ -89,7 +90,7 @@ class Loader {
   std::map<size_t, Slot> slots_;
   uint64_t epoch_ = 0, generation_ = 0;
   size_t nextBatch_ = 0, nextIndex_ = 0;  // next sample to hand to a worker
-  size_t consumed_ = 0;                    // batches returned by next()
+  size_t consumed_ = 0;                   // batches returned by next()
   bool cancelled_ = false, stopping_ = false;
 };
 

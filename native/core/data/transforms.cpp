@@ -40,8 +40,10 @@ at::Tensor resize(const at::Tensor& x, const TransformSpec& spec) {
   if (spec.shortestEdge > 0) {
     // torchvision/HF: new_long = int(size * long / short).
     int64_t s = spec.shortestEdge;
-    if (w <= h) outW = s, outH = static_cast<int64_t>(static_cast<double>(s) * h / w);
-    else outH = s, outW = static_cast<int64_t>(static_cast<double>(s) * w / h);
+    if (w <= h)
+      outW = s, outH = static_cast<int64_t>(static_cast<double>(s) * h / w);
+    else
+      outH = s, outW = static_cast<int64_t>(static_cast<double>(s) * w / h);
   }
   at::Tensor y = bilinear(x, outH, outW, spec.antialias);
   if (spec.roundToUint8) y = y.round().clamp_(0, 255);
@@ -81,7 +83,8 @@ at::Tensor randomCrop(const at::Tensor& x, const TransformSpec& spec, at::Genera
 at::Tensor normalize(const at::Tensor& x, const TransformSpec& spec) {
   int64_t c = x.size(0);
   if (static_cast<int64_t>(spec.mean.size()) != c || static_cast<int64_t>(spec.std.size()) != c)
-    fail(ErrorCode::InvalidArg, what(spec) + ": mean/std have " + std::to_string(spec.mean.size()) + " values for " + std::to_string(c) + " channels");
+    fail(ErrorCode::InvalidArg,
+         what(spec) + ": mean/std have " + std::to_string(spec.mean.size()) + " values for " + std::to_string(c) + " channels");
   at::Tensor mean = at::tensor(spec.mean, at::kDouble).to(x.scalar_type()).view({c, 1, 1, 1});
   at::Tensor stdev = at::tensor(spec.std, at::kDouble).to(x.scalar_type()).view({c, 1, 1, 1});
   return x.sub(mean).div_(stdev);
@@ -91,15 +94,24 @@ at::Tensor normalize(const at::Tensor& x, const TransformSpec& spec) {
 
 const char* transformName(TransformKind kind) {
   switch (kind) {
-    case TransformKind::UniformTemporalSubsample: return "UniformTemporalSubsample";
-    case TransformKind::Div255: return "Div255";
-    case TransformKind::Normalize: return "Normalize";
-    case TransformKind::ShortSideScale: return "ShortSideScale";
-    case TransformKind::RandomShortSideScale: return "RandomShortSideScale";
-    case TransformKind::Resize: return "Resize";
-    case TransformKind::RandomCrop: return "RandomCrop";
-    case TransformKind::CenterCrop: return "CenterCrop";
-    case TransformKind::RandomHorizontalFlip: return "RandomHorizontalFlip";
+    case TransformKind::UniformTemporalSubsample:
+      return "UniformTemporalSubsample";
+    case TransformKind::Div255:
+      return "Div255";
+    case TransformKind::Normalize:
+      return "Normalize";
+    case TransformKind::ShortSideScale:
+      return "ShortSideScale";
+    case TransformKind::RandomShortSideScale:
+      return "RandomShortSideScale";
+    case TransformKind::Resize:
+      return "Resize";
+    case TransformKind::RandomCrop:
+      return "RandomCrop";
+    case TransformKind::CenterCrop:
+      return "CenterCrop";
+    case TransformKind::RandomHorizontalFlip:
+      return "RandomHorizontalFlip";
   }
   return "?";
 }
@@ -109,13 +121,18 @@ void validateTransform(const TransformSpec& spec) {
     if (v <= 0) fail(ErrorCode::InvalidArg, what(spec) + ": " + name + " must be a positive integer");
   };
   switch (spec.kind) {
-    case TransformKind::UniformTemporalSubsample: positive(spec.numSamples, "numSamples"); break;
+    case TransformKind::UniformTemporalSubsample:
+      positive(spec.numSamples, "numSamples");
+      break;
     case TransformKind::Normalize:
-      if (spec.mean.empty() || spec.mean.size() != spec.std.size()) fail(ErrorCode::InvalidArg, what(spec) + ": mean and std need the same, non-zero length");
+      if (spec.mean.empty() || spec.mean.size() != spec.std.size())
+        fail(ErrorCode::InvalidArg, what(spec) + ": mean and std need the same, non-zero length");
       for (double s : spec.std)
         if (s == 0) fail(ErrorCode::InvalidArg, what(spec) + ": std contains 0");
       break;
-    case TransformKind::ShortSideScale: positive(spec.size, "size"); break;
+    case TransformKind::ShortSideScale:
+      positive(spec.size, "size");
+      break;
     case TransformKind::RandomShortSideScale:
       positive(spec.minSize, "minSize");
       if (spec.maxSize < spec.minSize) fail(ErrorCode::InvalidArg, what(spec) + ": maxSize must be >= minSize");
@@ -123,13 +140,15 @@ void validateTransform(const TransformSpec& spec) {
     case TransformKind::Resize:
       if (spec.shortestEdge <= 0) positive(spec.height, "height"), positive(spec.width, "width");
       break;
-    case TransformKind::RandomCrop: case TransformKind::CenterCrop:
+    case TransformKind::RandomCrop:
+    case TransformKind::CenterCrop:
       positive(spec.height, "height"), positive(spec.width, "width");
       break;
     case TransformKind::RandomHorizontalFlip:
       if (!(spec.p >= 0 && spec.p <= 1)) fail(ErrorCode::InvalidArg, what(spec) + ": p must be in [0, 1]");
       break;
-    case TransformKind::Div255: break;
+    case TransformKind::Div255:
+      break;
   }
 }
 
@@ -141,15 +160,23 @@ at::Tensor applyTransform(const at::Tensor& x, const TransformSpec& spec, at::Ge
       at::Tensor index = at::linspace(0, static_cast<double>(t - 1), spec.numSamples, at::kFloat).clamp_(0, t - 1).to(at::kLong);
       return x.index_select(1, index);
     }
-    case TransformKind::Div255: return x.div(255.0);
-    case TransformKind::Normalize: return normalize(x, spec);
-    case TransformKind::ShortSideScale: return shortSideScale(x, spec.size);
-    case TransformKind::RandomShortSideScale: return shortSideScale(x, randomInt(spec.minSize, spec.maxSize + 1, generator));
-    case TransformKind::Resize: return resize(x, spec);
-    case TransformKind::RandomCrop: return randomCrop(x, spec, generator);
-    case TransformKind::CenterCrop: return centerCrop(x, spec);
+    case TransformKind::Div255:
+      return x.div(255.0);
+    case TransformKind::Normalize:
+      return normalize(x, spec);
+    case TransformKind::ShortSideScale:
+      return shortSideScale(x, spec.size);
+    case TransformKind::RandomShortSideScale:
+      return shortSideScale(x, randomInt(spec.minSize, spec.maxSize + 1, generator));
+    case TransformKind::Resize:
+      return resize(x, spec);
+    case TransformKind::RandomCrop:
+      return randomCrop(x, spec, generator);
+    case TransformKind::CenterCrop:
+      return centerCrop(x, spec);
     case TransformKind::RandomHorizontalFlip:
-      if (at::rand({1}, generator, at::TensorOptions().dtype(at::kFloat)).item<float>() < static_cast<float>(spec.p)) return x.flip({3});  // float32 compare, as torch.rand(1) < p
+      if (at::rand({1}, generator, at::TensorOptions().dtype(at::kFloat)).item<float>() < static_cast<float>(spec.p))
+        return x.flip({3});  // float32 compare, as torch.rand(1) < p
       return x;
   }
   fail(ErrorCode::Internal, "unknown transform");

@@ -26,9 +26,7 @@ struct ModelConfig {
   bool useMeanPooling = true;
   std::string problemType;  // "" = decide from the labels, like HF
 
-  int64_t numPatches() const {
-    return (numFrames / tubeletSize) * (imageHeight / patchHeight) * (imageWidth / patchWidth);
-  }
+  int64_t numPatches() const { return (numFrames / tubeletSize) * (imageHeight / patchHeight) * (imageWidth / patchWidth); }
   int64_t headDim() const { return hiddenSize / numAttentionHeads; }
   // Throws ErrorCode::InvalidArg naming the first inconsistent field.
   void validate() const;

@@ -71,9 +71,7 @@ struct OneDnnLinear : public torch::autograd::Function<OneDnnLinear> {
   }
 };
 
-at::Tensor castForAutocast(const at::Tensor& t) {
-  return t.defined() && t.scalar_type() == at::kFloat ? t.to(at::kBFloat16) : t;
-}
+at::Tensor castForAutocast(const at::Tensor& t) { return t.defined() && t.scalar_type() == at::kFloat ? t.to(at::kBFloat16) : t; }
 
 bool cpuAutocastBf16(const at::Tensor& x) {
   return x.device().is_cpu() && at::autocast::is_autocast_enabled(at::kCPU) && at::autocast::get_autocast_dtype(at::kCPU) == at::kBFloat16;

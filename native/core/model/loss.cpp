@@ -19,7 +19,8 @@ at::Tensor crossEntropy(const at::Tensor& logits, const at::Tensor& labels, int6
   if (at::isFloatingType(labels.scalar_type())) fail(ErrorCode::InvalidArg, "labels must be integers for single-label classification");
   at::Tensor target = labels.to(at::kLong).reshape({-1});
   if (target.numel() != logits.size(0))
-    fail(ErrorCode::InvalidArg, "labels has " + std::to_string(target.numel()) + " entries for a batch of " + std::to_string(logits.size(0)));
+    fail(ErrorCode::InvalidArg,
+         "labels has " + std::to_string(target.numel()) + " entries for a batch of " + std::to_string(logits.size(0)));
   at::Tensor valid = target.ne(-100);
   if (((target.lt(0) | target.ge(numLabels)) & valid).any().item<bool>())
     fail(ErrorCode::InvalidArg, "labels must lie in [0, " + std::to_string(numLabels) + ") (or be -100 to ignore)");
@@ -36,7 +37,8 @@ at::Tensor computeLoss(const at::Tensor& logits, const at::Tensor& labels, const
   if (!at::isfinite(target).all().item<bool>()) fail(ErrorCode::InvalidArg, "labels contain NaN or infinite values");
   if (problemType == "regression") {
     if (target.numel() != logits.numel())
-      fail(ErrorCode::InvalidArg, "regression labels need " + std::to_string(logits.numel()) + " values, got " + std::to_string(target.numel()));
+      fail(ErrorCode::InvalidArg,
+           "regression labels need " + std::to_string(logits.numel()) + " values, got " + std::to_string(target.numel()));
     return at::mse_loss(logits.squeeze(), target.squeeze());
   }
   if (target.numel() != logits.numel())

@@ -1,8 +1,8 @@
 #include "core/model/videomae.h"
 
 #include <ATen/ATen.h>
-#include <ATen/core/grad_mode.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cmath>
 
@@ -102,8 +102,12 @@ void VideoMAEModel::initialize(uint64_t seed, const std::function<bool(size_t)>&
         t.copy_(cpu);
         break;
       }
-      case ParamKind::NormWeight: t.fill_(1.0); break;
-      default: t.zero_(); break;
+      case ParamKind::NormWeight:
+        t.fill_(1.0);
+        break;
+      default:
+        t.zero_();
+        break;
     }
   }
 }
@@ -145,16 +149,18 @@ void VideoMAEModel::to(c10::Device device) {
 at::Tensor VideoMAEModel::checkInput(const at::Tensor& pixelValues) const {
   const ModelConfig& c = config_;
   if (pixelValues.dim() != 5)
-    fail(ErrorCode::InvalidArg, "pixelValues must have 5 dimensions (batch, frames, channels, height, width), got " +
-                                    std::to_string(pixelValues.dim()));
+    fail(ErrorCode::InvalidArg,
+         "pixelValues must have 5 dimensions (batch, frames, channels, height, width), got " + std::to_string(pixelValues.dim()));
   auto s = pixelValues.sizes();
   if (s[0] < 1 || s[1] != c.numFrames || s[2] != c.numChannels || s[3] != c.imageHeight || s[4] != c.imageWidth)
     fail(ErrorCode::InvalidArg, "pixelValues shape [" + std::to_string(s[0]) + ", " + std::to_string(s[1]) + ", " + std::to_string(s[2]) +
-                                    ", " + std::to_string(s[3]) + ", " + std::to_string(s[4]) + "] does not match the model: expected [B, " +
-                                    std::to_string(c.numFrames) + ", " + std::to_string(c.numChannels) + ", " + std::to_string(c.imageHeight) +
-                                    ", " + std::to_string(c.imageWidth) + "]");
+                                    ", " + std::to_string(s[3]) + ", " + std::to_string(s[4]) +
+                                    "] does not match the model: expected [B, " + std::to_string(c.numFrames) + ", " +
+                                    std::to_string(c.numChannels) + ", " + std::to_string(c.imageHeight) + ", " +
+                                    std::to_string(c.imageWidth) + "]");
   if (!at::isFloatingType(pixelValues.scalar_type()))
-    fail(ErrorCode::InvalidArg, std::string("pixelValues must be a floating-point tensor, got ") + c10::toString(pixelValues.scalar_type()));
+    fail(ErrorCode::InvalidArg,
+         std::string("pixelValues must be a floating-point tensor, got ") + c10::toString(pixelValues.scalar_type()));
   at::Tensor x = pixelValues.to(device_);
   if (!at::isfinite(x).all().item<bool>()) fail(ErrorCode::Model, "pixelValues contains NaN or infinite values");
   return x;
@@ -230,8 +236,8 @@ at::Tensor VideoMAEModel::positionTable(at::ScalarType dtype) {
 at::Tensor VideoMAEModel::dense(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, Slot slot, size_t index,
                                 const std::vector<at::Tensor>& sources) {
   if (!caching()) return linear(x, weight, bias);
-  at::Tensor packed = cache_.get(cacheKey(slot, index, weight.scalar_type()), generation_, sources,
-                                 [&] { return packLinearWeight(weight, x.size(0)); });
+  at::Tensor packed =
+      cache_.get(cacheKey(slot, index, weight.scalar_type()), generation_, sources, [&] { return packLinearWeight(weight, x.size(0)); });
   return linear(x, weight, bias, packed);
 }
 
@@ -285,9 +291,7 @@ at::Tensor VideoMAEModel::activation(const at::Tensor& x, bool inPlace) const {
   return inPlace ? y.mul_(at::sigmoid(y * 1.702)) : x * at::sigmoid(x * 1.702);  // quick_gelu
 }
 
-at::Tensor VideoMAEModel::dropout(const at::Tensor& x, double p) const {
-  return (training_ && p > 0) ? at::dropout(x, p, true) : x;
-}
+at::Tensor VideoMAEModel::dropout(const at::Tensor& x, double p) const { return (training_ && p > 0) ? at::dropout(x, p, true) : x; }
 
 at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
   const LayerParams& p = layers_[layer];
@@ -312,10 +316,12 @@ at::Tensor VideoMAEModel::lastLayerToken0(size_t layer, const at::Tensor& hidden
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
   auto [weight, bias] = qkvWeightAndBias(layer);
   auto project = [&](const at::Tensor& x, int64_t from, int64_t rows, Slot slot) {
-    return dense(x, weight.narrow(0, from, rows), bias.defined() ? bias.narrow(0, from, rows) : at::Tensor(), slot, layer, qkvSources(layer));
+    return dense(x, weight.narrow(0, from, rows), bias.defined() ? bias.narrow(0, from, rows) : at::Tensor(), slot, layer,
+                 qkvSources(layer));
   };
   at::Tensor query = project(normed.select(1, 0), 0, d, Slot::PackedQuery).view({b, 1, heads, hd}).transpose(1, 2);
-  std::vector<at::Tensor> keyValue = project(normed.reshape({b * n, d}), d, 2 * d, Slot::PackedKeyValue).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
+  std::vector<at::Tensor> keyValue =
+      project(normed.reshape({b * n, d}), d, 2 * d, Slot::PackedKeyValue).view({b, n, 2, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
   double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
   at::Tensor context = at::scaled_dot_product_attention(query, keyValue[0], keyValue[1], std::nullopt, dropoutP, false,
                                                         1.0 / std::sqrt(static_cast<double>(hd)));
@@ -338,8 +344,7 @@ ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Te
   bool dropoutActive = training_ && (c.hiddenDropoutProb > 0 || c.attentionProbsDropoutProb > 0);
   bool token0Only = !c.useMeanPooling && !options.wantHidden && !dropoutActive && !layers_.empty();
   size_t fullLayers = token0Only ? layers_.size() - 1 : layers_.size();
-  for (size_t l = 0; l < fullLayers; ++l)
-    hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
+  for (size_t l = 0; l < fullLayers; ++l) hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
   at::Tensor pooled;
   if (c.useMeanPooling) {
     pooled = at::layer_norm(hidden.mean(1), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], 1e-5);

@@ -7,7 +7,8 @@
 
 namespace videomae::optim {
 
-TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale, bool bf16) {
+TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
+                                bool bf16) {
   if (!labels.defined()) fail(ErrorCode::InvalidArg, "labels are required for a training step");
   if (!(lossScale > 0)) fail(ErrorCode::InvalidArg, "lossScale must be > 0");
   at::AutoGradMode enableGrad(true);

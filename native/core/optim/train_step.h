@@ -21,14 +21,15 @@ struct TrainStepOptions {
 };
 
 struct TrainStepResult {
-  double loss = 0;  // unscaled
+  double loss = 0;                 // unscaled
   std::optional<double> gradNorm;  // before clipping, when clipped
   std::string problemType;
   at::Tensor logits;
 };
 
 // Forward in the model's current mode, backward of loss × lossScale (gradients accumulate).
-TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale, bool bf16);
+TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
+                                bool bf16);
 
 // Forward in train mode + backward; when options.step: clip, AdamW step, zero gradients.
 TrainStepResult trainStep(model::VideoMAEModel& model, AdamW& optimizer, const at::Tensor& pixels, const at::Tensor& labels,

@@ -36,12 +36,23 @@ Rgb hsv(double h, double s, double v) {
   double f = h - sector, p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
   double r = v, g = t, b = p;
   switch (sector) {
-    case 1: r = q, g = v, b = p; break;
-    case 2: r = p, g = v, b = t; break;
-    case 3: r = p, g = q, b = v; break;
-    case 4: r = t, g = p, b = v; break;
-    case 5: r = v, g = p, b = q; break;
-    default: break;
+    case 1:
+      r = q, g = v, b = p;
+      break;
+    case 2:
+      r = p, g = v, b = t;
+      break;
+    case 3:
+      r = p, g = q, b = v;
+      break;
+    case 4:
+      r = t, g = p, b = v;
+      break;
+    case 5:
+      r = v, g = p, b = q;
+      break;
+    default:
+      break;
   }
   auto byte = [](double x) { return static_cast<uint8_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255.0)); };
   return {byte(r), byte(g), byte(b)};
@@ -50,9 +61,9 @@ Rgb hsv(double h, double s, double v) {
 // Unit polygons, none with rotational symmetry, so a rotation is always visible.
 const std::vector<std::vector<std::pair<double, double>>>& shapes() {
   static const std::vector<std::vector<std::pair<double, double>>> kShapes = {
-      {{1.0, 0.0}, {-0.7, 0.65}, {-0.35, 0.0}, {-0.7, -0.65}},                              // dart
-      {{-0.8, -0.9}, {-0.2, -0.9}, {-0.2, 0.3}, {0.8, 0.3}, {0.8, 0.9}, {-0.8, 0.9}},      // L
-      {{1.0, 0.0}, {-0.8, 0.7}, {-0.8, -0.7}},                                               // triangle
+      {{1.0, 0.0}, {-0.7, 0.65}, {-0.35, 0.0}, {-0.7, -0.65}},                                                         // dart
+      {{-0.8, -0.9}, {-0.2, -0.9}, {-0.2, 0.3}, {0.8, 0.3}, {0.8, 0.9}, {-0.8, 0.9}},                                  // L
+      {{1.0, 0.0}, {-0.8, 0.7}, {-0.8, -0.7}},                                                                         // triangle
       {{-0.9, -0.9}, {0.9, -0.9}, {0.9, -0.4}, {0.25, -0.4}, {0.25, 0.9}, {-0.25, 0.9}, {-0.25, -0.4}, {-0.9, -0.4}},  // T
   };
   return kShapes;
@@ -99,7 +110,8 @@ void drawObject(const SceneParams& scene, double cx, double cy, double angle, do
   std::vector<std::pair<double, double>> polygon;
   for (auto [u, v] : scene.shape) polygon.emplace_back(cx + radius * (u * c - v * s), cy + radius * (u * s + v * c));
   int x0 = std::max(0, static_cast<int>(std::floor(cx - radius))), x1 = std::min(scene.width - 1, static_cast<int>(std::ceil(cx + radius)));
-  int y0 = std::max(0, static_cast<int>(std::floor(cy - radius))), y1 = std::min(scene.height - 1, static_cast<int>(std::ceil(cy + radius)));
+  int y0 = std::max(0, static_cast<int>(std::floor(cy - radius))),
+      y1 = std::min(scene.height - 1, static_cast<int>(std::ceil(cy + radius)));
   for (int y = y0; y <= y1; ++y) {
     for (int x = x0; x <= x1; ++x) {
       if (!insidePolygon(polygon, x + 0.5, y + 0.5)) continue;
@@ -121,7 +133,7 @@ double fraction(double value) { return value - std::floor(value); }
 const std::vector<std::string>& motionNames() {
   static const std::vector<std::string> kNames = {
       "MoveRight", "MoveLeft", "MoveUp", "MoveDown", "RotateClockwise", "RotateCounterClockwise",
-      "Grow", "Shrink", "Blink", "Orbit", "Shake", "Still"};
+      "Grow",      "Shrink",   "Blink",  "Orbit",    "Shake",           "Still"};
   return kNames;
 }
 
@@ -144,7 +156,8 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
   double bgValue = random.uniform(0.08, 0.32);
   double bgHue = random.uniform(0, 1);
   scene.background0 = hsv(bgHue, random.uniform(0.2, 0.6), bgValue);
-  scene.background1 = hsv(bgHue + random.uniform(-0.1, 0.1) + 1, random.uniform(0.2, 0.6), std::clamp(bgValue + random.uniform(-0.06, 0.06), 0.0, 1.0));
+  scene.background1 =
+      hsv(bgHue + random.uniform(-0.1, 0.1) + 1, random.uniform(0.2, 0.6), std::clamp(bgValue + random.uniform(-0.06, 0.06), 0.0, 1.0));
   scene.gradientAngle = random.uniform(0, 2 * kPi);
   int clutterCount = random.integer(0, 2);
   for (int i = 0; i < clutterCount; ++i) {
@@ -163,18 +176,34 @@ SceneParams makeScene(Motion motion, int width, int height, uint64_t seed) {
   scene.phase = random.uniform(0, 1);
   const double frames = kClipFrames - 1;
   switch (motion) {
-    case Motion::MoveRight: case Motion::MoveLeft: scene.speed = random.uniform(0.3, 0.42) * width / frames; break;
-    case Motion::MoveUp: case Motion::MoveDown: scene.speed = random.uniform(0.3, 0.42) * height / frames; break;
-    case Motion::RotateClockwise: case Motion::RotateCounterClockwise: case Motion::Orbit:
+    case Motion::MoveRight:
+    case Motion::MoveLeft:
+      scene.speed = random.uniform(0.3, 0.42) * width / frames;
+      break;
+    case Motion::MoveUp:
+    case Motion::MoveDown:
+      scene.speed = random.uniform(0.3, 0.42) * height / frames;
+      break;
+    case Motion::RotateClockwise:
+    case Motion::RotateCounterClockwise:
+    case Motion::Orbit:
       scene.speed = random.uniform(6.0, 9.0) * kPi / 180.0;
       break;
-    case Motion::Grow: case Motion::Shrink: scene.speed = random.uniform(0.4, 0.55) / frames; break;  // log-size per frame
+    case Motion::Grow:
+    case Motion::Shrink:
+      scene.speed = random.uniform(0.4, 0.55) / frames;
+      break;  // log-size per frame
     // Blink and Shake flip about twice per period of ~2 clip strides (a clip samples every ~4.4
     // frames), so the two frames of a tubelet usually differ: at a slower blink every tubelet
     // is all-on or all-off and only a comparison across time tells Blink from Still.
-    case Motion::Blink: scene.speed = 1.0 / random.uniform(8, 10); break;
-    case Motion::Shake: scene.speed = 1.0 / random.uniform(10, 12); break;
-    case Motion::Still: break;
+    case Motion::Blink:
+      scene.speed = 1.0 / random.uniform(8, 10);
+      break;
+    case Motion::Shake:
+      scene.speed = 1.0 / random.uniform(10, 12);
+      break;
+    case Motion::Still:
+      break;
   }
   if (motion == Motion::Orbit) {
     scene.orbitRadius = random.uniform(0.14, 0.22) * side;
@@ -193,14 +222,30 @@ void renderFrame(const SceneParams& scene, int index, uint8_t* rgb) {
   double spanX = scene.width + 2 * scene.size, spanY = scene.height + 2 * scene.size;
   double growth = scene.speed * std::fmod(t, kClipFrames), logStart = 0.6 * (scene.phase - 0.5);
   switch (scene.motion) {
-    case Motion::MoveRight: x = wrap(scene.x0 + scene.size + scene.speed * t, spanX) - scene.size; break;
-    case Motion::MoveLeft: x = wrap(scene.x0 + scene.size - scene.speed * t, spanX) - scene.size; break;
-    case Motion::MoveDown: y = wrap(scene.y0 + scene.size + scene.speed * t, spanY) - scene.size; break;
-    case Motion::MoveUp: y = wrap(scene.y0 + scene.size - scene.speed * t, spanY) - scene.size; break;
-    case Motion::RotateClockwise: angle += scene.speed * t; break;  // y points down: +angle turns clockwise on screen
-    case Motion::RotateCounterClockwise: angle -= scene.speed * t; break;
-    case Motion::Grow: scale = std::exp(logStart + growth); break;
-    case Motion::Shrink: scale = std::exp(logStart - growth); break;
+    case Motion::MoveRight:
+      x = wrap(scene.x0 + scene.size + scene.speed * t, spanX) - scene.size;
+      break;
+    case Motion::MoveLeft:
+      x = wrap(scene.x0 + scene.size - scene.speed * t, spanX) - scene.size;
+      break;
+    case Motion::MoveDown:
+      y = wrap(scene.y0 + scene.size + scene.speed * t, spanY) - scene.size;
+      break;
+    case Motion::MoveUp:
+      y = wrap(scene.y0 + scene.size - scene.speed * t, spanY) - scene.size;
+      break;
+    case Motion::RotateClockwise:
+      angle += scene.speed * t;
+      break;  // y points down: +angle turns clockwise on screen
+    case Motion::RotateCounterClockwise:
+      angle -= scene.speed * t;
+      break;
+    case Motion::Grow:
+      scale = std::exp(logStart + growth);
+      break;
+    case Motion::Shrink:
+      scale = std::exp(logStart - growth);
+      break;
     case Motion::Blink:
       if (fraction(scene.phase + scene.speed * t) >= 0.5) return;  // off half of each period
       break;
@@ -209,8 +254,11 @@ void renderFrame(const SceneParams& scene, int index, uint8_t* rgb) {
       x = scene.x0 + scene.orbitRadius * std::cos(theta), y = scene.y0 + scene.orbitRadius * std::sin(theta);
       break;
     }
-    case Motion::Shake: x = scene.x0 + 0.12 * scene.width * std::sin(2 * kPi * (scene.phase + scene.speed * t)); break;
-    case Motion::Still: break;
+    case Motion::Shake:
+      x = scene.x0 + 0.12 * scene.width * std::sin(2 * kPi * (scene.phase + scene.speed * t));
+      break;
+    case Motion::Still:
+      break;
   }
   drawObject(scene, x, y, angle, scale, rgb);
 }

@@ -13,8 +13,18 @@
 namespace videomae::synth {
 
 enum class Motion {
-  MoveRight, MoveLeft, MoveUp, MoveDown, RotateClockwise, RotateCounterClockwise,
-  Grow, Shrink, Blink, Orbit, Shake, Still,
+  MoveRight,
+  MoveLeft,
+  MoveUp,
+  MoveDown,
+  RotateClockwise,
+  RotateCounterClockwise,
+  Grow,
+  Shrink,
+  Blink,
+  Orbit,
+  Shake,
+  Still,
 };
 
 // Class names in their fixed order (the first N are a dataset's N classes).
@@ -41,11 +51,11 @@ struct SceneParams {
   // object: a polygon in unit coordinates (asymmetric, so rotation is visible), scaled by `size`
   std::vector<std::pair<double, double>> shape;
   Rgb colour;
-  double size = 0;          // radius in pixels
-  double x0 = 0, y0 = 0;    // position at frame 0
-  double angle0 = 0;        // orientation at frame 0 (radians)
-  double speed = 0;         // px/frame (moves), rad/frame (rotations, orbit), cycles/frame (others)
-  double phase = 0;         // in [0, 1): where a periodic motion starts
+  double size = 0;        // radius in pixels
+  double x0 = 0, y0 = 0;  // position at frame 0
+  double angle0 = 0;      // orientation at frame 0 (radians)
+  double speed = 0;       // px/frame (moves), rad/frame (rotations, orbit), cycles/frame (others)
+  double phase = 0;       // in [0, 1): where a periodic motion starts
   double orbitRadius = 0;
 };
 

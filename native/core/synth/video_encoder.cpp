@@ -31,7 +31,8 @@ void VideoEncoder::openCodec() {
   bool h264 = options_.codec == "h264";
   if (!h264 && options_.codec != "mpeg4") fail(ErrorCode::InvalidArg, "encode " + path_ + ": codec must be \"mpeg4\" or \"h264\"");
   const AVCodec* codec = h264 ? avcodec_find_encoder_by_name("libx264") : avcodec_find_encoder(AV_CODEC_ID_MPEG4);
-  if (codec == nullptr) fail(ErrorCode::Unsupported, "encode " + path_ + ": this FFmpeg has no " + (h264 ? "libx264" : "mpeg4") + " encoder");
+  if (codec == nullptr)
+    fail(ErrorCode::Unsupported, "encode " + path_ + ": this FFmpeg has no " + (h264 ? "libx264" : "mpeg4") + " encoder");
   codec_.reset(avcodec_alloc_context3(codec));
   if (!codec_) fail(ErrorCode::OutOfMemory, "encode " + path_ + ": avcodec_alloc_context3");
   codec_->width = options_.width, codec_->height = options_.height;
@@ -55,7 +56,8 @@ void VideoEncoder::openCodec() {
   if (stream_ == nullptr) fail(ErrorCode::OutOfMemory, "encode " + path_ + ": avformat_new_stream");
   stream_->time_base = codec_->time_base;
   stream_->avg_frame_rate = codec_->framerate;
-  av::check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()), ErrorCode::Internal, "encode " + path_ + ": codec parameters");
+  av::check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()), ErrorCode::Internal,
+            "encode " + path_ + ": codec parameters");
 }
 
 void VideoEncoder::writeRgb(const uint8_t* rgb) {

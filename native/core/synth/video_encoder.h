@@ -16,7 +16,7 @@ struct EncoderOptions {
   std::string codec = "mpeg4";  // "mpeg4" | "h264"
   int width = 0, height = 0;    // even numbers (yuv420p)
   int fps = 25;
-  int quality = 4;              // mpeg4: qscale 1..31 (lower is better); h264: CRF = 14 + 2*quality
+  int quality = 4;  // mpeg4: qscale 1..31 (lower is better); h264: CRF = 14 + 2*quality
   int gopSize = 12;
 };
 

@@ -48,11 +48,19 @@ int64_t seekMemory(void* opaque, int64_t offset, int whence) {
   const int64_t total = static_cast<int64_t>(io->bytes->size());
   int64_t target = 0;
   switch (whence & ~AVSEEK_FORCE) {
-    case AVSEEK_SIZE: return total;
-    case SEEK_SET: target = offset; break;
-    case SEEK_CUR: target = io->position + offset; break;
-    case SEEK_END: target = total + offset; break;
-    default: return AVERROR(EINVAL);
+    case AVSEEK_SIZE:
+      return total;
+    case SEEK_SET:
+      target = offset;
+      break;
+    case SEEK_CUR:
+      target = io->position + offset;
+      break;
+    case SEEK_END:
+      target = total + offset;
+      break;
+    default:
+      return AVERROR(EINVAL);
   }
   if (target < 0 || target > total) return AVERROR(EINVAL);
   io->position = target;
@@ -97,8 +105,7 @@ InputSource openInputBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, c
   source.memory.reset(new MemoryIo{std::move(bytes), 0, nullptr});
   auto* buffer = static_cast<uint8_t*>(av_malloc(kIoBufferSize));
   if (buffer == nullptr) fail(ErrorCode::OutOfMemory, "av_malloc failed");
-  source.memory->context =
-      avio_alloc_context(buffer, kIoBufferSize, 0, source.memory.get(), readMemory, nullptr, seekMemory);
+  source.memory->context = avio_alloc_context(buffer, kIoBufferSize, 0, source.memory.get(), readMemory, nullptr, seekMemory);
   if (source.memory->context == nullptr) {
     av_free(buffer);
     fail(ErrorCode::OutOfMemory, "avio_alloc_context failed");

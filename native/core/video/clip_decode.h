@@ -17,7 +17,7 @@ struct ClipRequest {
 };
 
 struct DecodedClip {
-  std::vector<uint8_t> rgb;      // (T, H, W, 3)
+  std::vector<uint8_t> rgb;  // (T, H, W, 3)
   int64_t frames = 0;
   int height = 0, width = 0;
   int64_t corruptFrames = 0;

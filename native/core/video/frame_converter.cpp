@@ -13,10 +13,14 @@ namespace {
 int swsFlags(Interpolation interpolation) {
   // Plain filter flags (no ACCURATE_RND): the same fast unscaled paths the ffmpeg CLI uses.
   switch (interpolation) {
-    case Interpolation::Nearest: return SWS_POINT;
-    case Interpolation::Bicubic: return SWS_BICUBIC;
-    case Interpolation::Area: return SWS_AREA;
-    case Interpolation::Bilinear: break;
+    case Interpolation::Nearest:
+      return SWS_POINT;
+    case Interpolation::Bicubic:
+      return SWS_BICUBIC;
+    case Interpolation::Area:
+      return SWS_AREA;
+    case Interpolation::Bilinear:
+      break;
   }
   return SWS_BILINEAR;
 }
@@ -28,8 +32,10 @@ bool isFullRange(const AVFrame* frame) {
     case AV_PIX_FMT_YUVJ422P:
     case AV_PIX_FMT_YUVJ444P:
     case AV_PIX_FMT_YUVJ440P:
-    case AV_PIX_FMT_YUVJ411P: return true;
-    default: return false;
+    case AV_PIX_FMT_YUVJ411P:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -48,8 +54,8 @@ void FrameConverter::configure(const AVFrame* frame, int dstWidth, int dstHeight
   // 3.2 -> 1.9 ms), same filters, ~0.5 level more rounding error (see README). Unscaled RGB24 is
   // already SIMD and identical to the ffmpeg CLI, so it stays.
   const int dstFormat = resize ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
-  const Key key{frame->width, frame->height, frame->format, dstWidth, dstHeight, flags,
-                frame->colorspace, isFullRange(frame) ? 1 : 0, dstFormat};
+  const Key key{frame->width, frame->height, frame->format, dstWidth, dstHeight, flags, frame->colorspace, isFullRange(frame) ? 1 : 0,
+                dstFormat};
   if (sws_ && key == key_) return;
   sws_.reset(sws_getContext(key.srcWidth, key.srcHeight, static_cast<AVPixelFormat>(key.format), dstWidth, dstHeight,
                             static_cast<AVPixelFormat>(dstFormat), key.flags, nullptr, nullptr, nullptr));
@@ -64,14 +70,12 @@ void FrameConverter::configure(const AVFrame* frame, int dstWidth, int dstHeight
   int srcRange = 0, dstRange = 0, brightness = 0, contrast = 0, saturation = 0;
   if (sws_getColorspaceDetails(sws_.get(), &invTable, &srcRange, &table, &dstRange, &brightness, &contrast, &saturation) >= 0) {
     // YUV input: the source matrix and range; RGB output is full range.
-    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(key.colorspace), key.fullRange, table, 1, brightness, contrast,
-                             saturation);
+    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(key.colorspace), key.fullRange, table, 1, brightness, contrast, saturation);
   }
   key_ = key;
 }
 
-void FrameConverter::convert(const AVFrame* frame, int height, int width, int rotation, Interpolation interpolation,
-                             uint8_t* out) {
+void FrameConverter::convert(const AVFrame* frame, int height, int width, int rotation, Interpolation interpolation, uint8_t* out) {
   const bool swap = rotation == 90 || rotation == 270;
   const int dstWidth = swap ? height : width;
   const int dstHeight = swap ? width : height;
@@ -86,7 +90,8 @@ void FrameConverter::convert(const AVFrame* frame, int height, int width, int ro
   uint8_t* planes[4] = {scratch_.data(), nullptr, nullptr, nullptr};
   int strides[4] = {stride, 0, 0, 0};
   int rows = sws_scale(sws_.get(), frame->data, frame->linesize, 0, frame->height, planes, strides);
-  if (rows != dstHeight) fail(ErrorCode::Decode, "swscale produced " + std::to_string(rows) + " rows instead of " + std::to_string(dstHeight));
+  if (rows != dstHeight)
+    fail(ErrorCode::Decode, "swscale produced " + std::to_string(rows) + " rows instead of " + std::to_string(dstHeight));
   const size_t rowBytes = static_cast<size_t>(dstWidth) * 3;
   uint8_t* packed = out;
   if (rotation != 0) {

@@ -25,8 +25,8 @@ class FrameConverter {
   };
   av::Sws sws_;
   Key key_{};
-  std::vector<uint8_t> scratch_;      // swscale output (RGB24 or RGBA), 64-byte-aligned rows
-  std::vector<uint8_t> packed_;       // packed pre-rotation RGB when rotating
+  std::vector<uint8_t> scratch_;  // swscale output (RGB24 or RGBA), 64-byte-aligned rows
+  std::vector<uint8_t> packed_;   // packed pre-rotation RGB when rotating
 };
 
 // Packs one RGBA row of `width` pixels into RGB24 (drops alpha).

@@ -18,17 +18,17 @@ struct PacketEntry {
 };
 
 struct FrameIndex {
-  std::vector<int64_t> pts;           // sorted, unique (stream time base)
-  std::vector<int64_t> seekTs;        // per frame: the container timestamp to seek to it (min of pts, dts)
-  std::vector<int64_t> keyframes;     // presentation-order indices of keyframes, sorted
-  int64_t lastDuration = 0;           // duration of the last packet (time base), 0 if unknown
-  int64_t droppedPackets = 0;         // packets the demuxer flagged corrupt (left out)
+  std::vector<int64_t> pts;        // sorted, unique (stream time base)
+  std::vector<int64_t> seekTs;     // per frame: the container timestamp to seek to it (min of pts, dts)
+  std::vector<int64_t> keyframes;  // presentation-order indices of keyframes, sorted
+  int64_t lastDuration = 0;        // duration of the last packet (time base), 0 if unknown
+  int64_t droppedPackets = 0;      // packets the demuxer flagged corrupt (left out)
 
   // Set when the container leaves some reordered pictures without a pts (AVI, MPEG-PS/ES with
   // B-frames): their presentation order is unknowable from packets alone. The caller decodes the
   // stream once (applyDisplayOrder) and from then on tags every packet with the pts assigned here.
   bool needsDisplayOrder = false;
-  std::vector<PacketEntry> packets;                    // decode order; kept only while needsDisplayOrder
+  std::vector<PacketEntry> packets;  // decode order; kept only while needsDisplayOrder
   // (packet identity, assigned pts) sorted by identity; empty: packets carry their pts. The identity
   // is the packet's dts where the container stores one per packet (AVI), else its decode-order
   // number counted from the start of the stream: MPEG-PS/TS and elementary-stream demuxers

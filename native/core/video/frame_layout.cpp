@@ -2,8 +2,7 @@
 
 namespace videomae::video {
 
-void rgbToFloat(const uint8_t* thwc, int64_t frames, int height, int width, Layout layout, const Normalization& norm,
-                float* out) {
+void rgbToFloat(const uint8_t* thwc, int64_t frames, int height, int width, Layout layout, const Normalization& norm, float* out) {
   const int64_t plane = static_cast<int64_t>(height) * width;
   // A 256-entry table per channel: the same float result as (x - mean) / std, without a divide.
   float table[3][256];

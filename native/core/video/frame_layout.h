@@ -13,7 +13,6 @@ struct Normalization {
   std::array<float, 3> std{1.0f, 1.0f, 1.0f};
 };
 
-void rgbToFloat(const uint8_t* thwc, int64_t frames, int height, int width, Layout layout, const Normalization& norm,
-                float* out);
+void rgbToFloat(const uint8_t* thwc, int64_t frames, int height, int width, Layout layout, const Normalization& norm, float* out);
 
 }  // namespace videomae::video

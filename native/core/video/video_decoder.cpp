@@ -8,8 +8,8 @@ extern "C" {
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,8 +35,8 @@ constexpr int64_t kSeekGain = 4;
 // and gone in later majors); 5.x only has the stream-level call.
 const uint8_t* displayMatrix(const AVStream* stream) {
 #if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
-  const AVPacketSideData* data = av_packet_side_data_get(stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data,
-                                                         AV_PKT_DATA_DISPLAYMATRIX);
+  const AVPacketSideData* data =
+      av_packet_side_data_get(stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data, AV_PKT_DATA_DISPLAYMATRIX);
   return data != nullptr ? data->data : nullptr;
 #else
   return av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
@@ -53,9 +53,7 @@ int displayRotation(const AVStream* stream) {
   return ((rounded % 360) + 360) % 360;
 }
 
-double rationalOr(AVRational value, double fallback) {
-  return value.num > 0 && value.den > 0 ? av_q2d(value) : fallback;
-}
+double rationalOr(AVRational value, double fallback) { return value.num > 0 && value.den > 0 ? av_q2d(value) : fallback; }
 
 }  // namespace
 
@@ -111,10 +109,10 @@ struct VideoDecoder::Impl {
   bool lostFramesBefore(int64_t position) const;
   int64_t frameIndexOf(const AVFrame* decoded) const;
   std::vector<int64_t> framesInPtsRange(int64_t first, int64_t last) const;
-  void decodeTargets(const std::vector<int64_t>& targets, const FrameOptions& options,
-                     const std::map<int64_t, std::vector<size_t>>& slots, int height, int width, uint8_t* out);
-  void markCorrupt(int64_t target, const FrameOptions& options, const std::vector<size_t>& places, size_t frameBytes,
-                   uint8_t* out, const char* why);
+  void decodeTargets(const std::vector<int64_t>& targets, const FrameOptions& options, const std::map<int64_t, std::vector<size_t>>& slots,
+                     int height, int width, uint8_t* out);
+  void markCorrupt(int64_t target, const FrameOptions& options, const std::vector<size_t>& places, size_t frameBytes, uint8_t* out,
+                   const char* why);
 };
 
 void VideoDecoder::Impl::open(const OpenOptions& options) {
@@ -135,10 +133,9 @@ void VideoDecoder::Impl::open(const OpenOptions& options) {
   }
   const AVCodecParameters* par = stream->codecpar;
   if (par->width <= 0 || par->height <= 0 || par->width > kMaxSide || par->height > kMaxSide ||
-      static_cast<int64_t>(par->width) * par->height > kMaxPixels ||
-      av_image_check_size(par->width, par->height, 0, nullptr) < 0) {
-    fail(ErrorCode::Unsupported, label + " has unsupported frame dimensions " + std::to_string(par->width) + "x" +
-                                     std::to_string(par->height));
+      static_cast<int64_t>(par->width) * par->height > kMaxPixels || av_image_check_size(par->width, par->height, 0, nullptr) < 0) {
+    fail(ErrorCode::Unsupported,
+         label + " has unsupported frame dimensions " + std::to_string(par->width) + "x" + std::to_string(par->height));
   }
   const AVCodec* decoder = avcodec_find_decoder(par->codec_id);
   if (decoder == nullptr) {
@@ -357,8 +354,8 @@ int64_t VideoDecoder::Impl::frameIndexOf(const AVFrame* decoded) const {
   return index.indexOfPts(ts);
 }
 
-void VideoDecoder::Impl::markCorrupt(int64_t target, const FrameOptions& options, const std::vector<size_t>& places,
-                                     size_t frameBytes, uint8_t* out, const char* why) {
+void VideoDecoder::Impl::markCorrupt(int64_t target, const FrameOptions& options, const std::vector<size_t>& places, size_t frameBytes,
+                                     uint8_t* out, const char* why) {
   if (options.onCorrupt == CorruptPolicy::Error) {
     char seconds[32];
     std::snprintf(seconds, sizeof(seconds), "%.3f", timestamps[target]);
@@ -369,8 +366,7 @@ void VideoDecoder::Impl::markCorrupt(int64_t target, const FrameOptions& options
 }
 
 void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, const FrameOptions& options,
-                                       const std::map<int64_t, std::vector<size_t>>& slots, int height, int width,
-                                       uint8_t* out) {
+                                       const std::map<int64_t, std::vector<size_t>>& slots, int height, int width, uint8_t* out) {
   const size_t frameBytes = static_cast<size_t>(height) * width * 3;
   // Showing the frame upright means turning it clockwise by the opposite of the matrix angle.
   const int rotation = options.autoRotate ? (360 - meta.rotation) % 360 : 0;
@@ -460,8 +456,7 @@ std::unique_ptr<VideoDecoder> VideoDecoder::openFile(const std::string& path, co
   return std::unique_ptr<VideoDecoder>(new VideoDecoder(std::move(impl)));
 }
 
-std::unique_ptr<VideoDecoder> VideoDecoder::openBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes,
-                                                       const OpenOptions& options) {
+std::unique_ptr<VideoDecoder> VideoDecoder::openBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, const OpenOptions& options) {
   quietLibav();
   auto impl = std::make_unique<Impl>();
   impl->label = "video buffer (" + std::to_string(bytes ? bytes->size() : 0) + " bytes)";
@@ -510,8 +505,8 @@ void VideoDecoder::getFramesAt(const std::vector<int64_t>& indices, const FrameO
   std::map<int64_t, std::vector<size_t>> slots;
   for (size_t i = 0; i < indices.size(); ++i) {
     if (indices[i] < 0 || indices[i] >= count) {
-      fail(ErrorCode::InvalidArg, "frame index " + std::to_string(indices[i]) + " is out of range for " + impl_->label +
-                                      " (" + std::to_string(count) + " frames)");
+      fail(ErrorCode::InvalidArg, "frame index " + std::to_string(indices[i]) + " is out of range for " + impl_->label + " (" +
+                                      std::to_string(count) + " frames)");
     }
     slots[indices[i]].push_back(i);
   }
@@ -540,8 +535,7 @@ std::vector<int64_t> VideoDecoder::clipIndices(double start, double end) {
 std::vector<int64_t> VideoDecoder::clipIndicesFromDuration(double start, double duration) {
   if (!std::isfinite(start) || !std::isfinite(duration)) fail(ErrorCode::InvalidArg, "clip bounds must be finite numbers");
   const AVRational tb = impl_->stream->time_base;
-  return impl_->framesInPtsRange(ceilSecondsToPts(start, 0.0, tb.num, tb.den),
-                                 ceilSecondsToPts(start, duration, tb.num, tb.den));
+  return impl_->framesInPtsRange(ceilSecondsToPts(start, 0.0, tb.num, tb.den), ceilSecondsToPts(start, duration, tb.num, tb.den));
 }
 
 int64_t VideoDecoder::frameIndexPlayedAt(double seconds) {

@@ -20,7 +20,7 @@ struct VideoMetadata {
   int width = 0, height = 0;  // coded size (before rotation)
   int rotation = 0;           // display-matrix angle (counter-clockwise degrees, as ffprobe shows), 0/90/180/270
   double fps = 0;
-  int64_t numFrames = 0;      // exact (from the packet index)
+  int64_t numFrames = 0;  // exact (from the packet index)
   double durationSeconds = 0;
   std::string codec, pixelFormat;
   int64_t bitRate = 0;
@@ -51,24 +51,23 @@ struct FrameOptions {
 
 // Counters of the last getFramesAt call (for tests, benchmarks and `onCorrupt: 'skip'`).
 struct DecodeStats {
-  int64_t seeks = 0;             // av_seek_frame calls
-  int64_t decodedFrames = 0;     // frames out of the decoder
-  int64_t skippedFrames = 0;     // unwanted disposable (non-reference) frames not decoded
-  int64_t convertedFrames = 0;   // frames through swscale
-  int64_t corruptFrames = 0;     // requested frames that could not be decoded (skip policy: left black)
+  int64_t seeks = 0;            // av_seek_frame calls
+  int64_t decodedFrames = 0;    // frames out of the decoder
+  int64_t skippedFrames = 0;    // unwanted disposable (non-reference) frames not decoded
+  int64_t convertedFrames = 0;  // frames through swscale
+  int64_t corruptFrames = 0;    // requested frames that could not be decoded (skip policy: left black)
 };
 
 class VideoDecoder {
  public:
   static std::unique_ptr<VideoDecoder> openFile(const std::string& path, const OpenOptions& options = {});
-  static std::unique_ptr<VideoDecoder> openBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes,
-                                                  const OpenOptions& options = {});
+  static std::unique_ptr<VideoDecoder> openBuffer(std::shared_ptr<const std::vector<uint8_t>> bytes, const OpenOptions& options = {});
   ~VideoDecoder();
   VideoDecoder(const VideoDecoder&) = delete;
   VideoDecoder& operator=(const VideoDecoder&) = delete;
 
   const VideoMetadata& metadata() const;
-  const std::vector<double>& frameTimestamps();                        // presentation order, seconds
+  const std::vector<double>& frameTimestamps();                       // presentation order, seconds
   std::pair<int, int> outputSize(const FrameOptions& options) const;  // {height, width}
 
   // RGB24 frames at presentation-order indices (any order, repeats allowed) written to `out`,

@@ -61,7 +61,10 @@ class Parser {
     if (c == '{') {
       value.kind = JsonValue::Kind::Object;
       ++pos_;
-      if (peek() == '}') { ++pos_; return value; }
+      if (peek() == '}') {
+        ++pos_;
+        return value;
+      }
       for (;;) {
         if (peek() != '"') error("expected a key");
         std::string key = parseString();
@@ -75,7 +78,10 @@ class Parser {
     } else if (c == '[') {
       value.kind = JsonValue::Kind::Array;
       ++pos_;
-      if (peek() == ']') { ++pos_; return value; }
+      if (peek() == ']') {
+        ++pos_;
+        return value;
+      }
       for (;;) {
         value.array.push_back(parseValue(depth + 1));
         char next = peek();
@@ -135,10 +141,14 @@ class Parser {
     for (int i = 0; i < 4; ++i) {
       char h = text_[pos_++];
       cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= h - '0';
-      else if (h >= 'a' && h <= 'f') cp |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') cp |= h - 'A' + 10;
-      else error("bad \\u escape");
+      if (h >= '0' && h <= '9')
+        cp |= h - '0';
+      else if (h >= 'a' && h <= 'f')
+        cp |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        cp |= h - 'A' + 10;
+      else
+        error("bad \\u escape");
     }
     return cp;
   }
@@ -150,18 +160,37 @@ class Parser {
       char c = text_[pos_++];
       if (c == '"') return out;
       if (static_cast<unsigned char>(c) < 0x20) error("control character in string");
-      if (c != '\\') { out += c; continue; }
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
       if (pos_ >= text_.size()) break;
       char e = text_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t cp = parseHex4();
           if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
@@ -172,7 +201,8 @@ class Parser {
           appendUtf8(out, cp);
           break;
         }
-        default: error("bad escape");
+        default:
+          error("bad escape");
       }
     }
     error("unterminated string");
@@ -191,11 +221,21 @@ std::string jsonQuote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];

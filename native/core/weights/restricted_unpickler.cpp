@@ -21,7 +21,7 @@ struct Obj {
   Kind kind = Kind::None;
   int64_t i = 0;
   double f = 0;
-  std::string s;  // Str, or "module.name" for Global
+  std::string s;              // Str, or "module.name" for Global
   std::vector<ObjPtr> items;  // Tuple, List
   std::vector<std::pair<ObjPtr, ObjPtr>> dict;
   at::Tensor tensor;
@@ -136,14 +136,34 @@ class Unpickler {
 
 void Unpickler::step(uint8_t op) {
   switch (op) {
-    case 0x80: readU8(); break;  // PROTO
-    case 0x95: readLE(8); break;  // FRAME
-    case '(': stack_.push_back(make(Obj::Kind::Mark)); break;
-    case 'N': stack_.push_back(make(Obj::Kind::None)); break;
-    case 0x88: case 0x89: { ObjPtr o = make(Obj::Kind::Bool); o->i = op == 0x88; stack_.push_back(o); break; }
-    case 'K': stack_.push_back(intObj(readU8())); break;
-    case 'M': stack_.push_back(intObj(static_cast<int64_t>(readLE(2)))); break;
-    case 'J': stack_.push_back(intObj(static_cast<int32_t>(readLE(4)))); break;
+    case 0x80:
+      readU8();
+      break;  // PROTO
+    case 0x95:
+      readLE(8);
+      break;  // FRAME
+    case '(':
+      stack_.push_back(make(Obj::Kind::Mark));
+      break;
+    case 'N':
+      stack_.push_back(make(Obj::Kind::None));
+      break;
+    case 0x88:
+    case 0x89: {
+      ObjPtr o = make(Obj::Kind::Bool);
+      o->i = op == 0x88;
+      stack_.push_back(o);
+      break;
+    }
+    case 'K':
+      stack_.push_back(intObj(readU8()));
+      break;
+    case 'M':
+      stack_.push_back(intObj(static_cast<int64_t>(readLE(2))));
+      break;
+    case 'J':
+      stack_.push_back(intObj(static_cast<int32_t>(readLE(4))));
+      break;
     case 0x8a: {  // LONG1
       uint8_t n = readU8();
       if (n > 8) bad("integer too large");
@@ -163,12 +183,33 @@ void Unpickler::step(uint8_t op) {
       stack_.push_back(o);
       break;
     }
-    case 'X': { ObjPtr o = make(Obj::Kind::Str); o->s = readBytes(readLE(4)); stack_.push_back(o); break; }
-    case 0x8c: { ObjPtr o = make(Obj::Kind::Str); o->s = readBytes(readU8()); stack_.push_back(o); break; }
-    case 'U': { ObjPtr o = make(Obj::Kind::Str); o->s = readBytes(readU8()); stack_.push_back(o); break; }
-    case ')': stack_.push_back(tuple({})); break;
-    case 't': stack_.push_back(tuple(popToMark())); break;
-    case 0x85: case 0x86: case 0x87: {
+    case 'X': {
+      ObjPtr o = make(Obj::Kind::Str);
+      o->s = readBytes(readLE(4));
+      stack_.push_back(o);
+      break;
+    }
+    case 0x8c: {
+      ObjPtr o = make(Obj::Kind::Str);
+      o->s = readBytes(readU8());
+      stack_.push_back(o);
+      break;
+    }
+    case 'U': {
+      ObjPtr o = make(Obj::Kind::Str);
+      o->s = readBytes(readU8());
+      stack_.push_back(o);
+      break;
+    }
+    case ')':
+      stack_.push_back(tuple({}));
+      break;
+    case 't':
+      stack_.push_back(tuple(popToMark()));
+      break;
+    case 0x85:
+    case 0x86:
+    case 0x87: {
       size_t n = op - 0x84;
       if (stack_.size() < n) bad("stack underflow");
       std::vector<ObjPtr> items(stack_.end() - static_cast<long>(n), stack_.end());
@@ -176,16 +217,46 @@ void Unpickler::step(uint8_t op) {
       stack_.push_back(tuple(std::move(items)));
       break;
     }
-    case ']': stack_.push_back(make(Obj::Kind::List)); break;
-    case 'a': { ObjPtr v = pop(); if (top()->kind != Obj::Kind::List) bad("APPEND on a non-list"); top()->items.push_back(v); break; }
-    case 'e': { auto items = popToMark(); if (top()->kind != Obj::Kind::List) bad("APPENDS on a non-list"); for (auto& v : items) top()->items.push_back(v); break; }
-    case '}': stack_.push_back(make(Obj::Kind::Dict)); break;
-    case 's': { ObjPtr v = pop(); ObjPtr k = pop(); setItems(top(), {k, v}); break; }
-    case 'u': { auto kv = popToMark(); setItems(top(), kv); break; }
-    case 'q': memo_[readU8()] = top(); break;
-    case 'r': memo_[readLE(4)] = top(); break;
-    case 0x94: memo_[memo_.size()] = top(); break;  // MEMOIZE
-    case 'h': case 'j': {
+    case ']':
+      stack_.push_back(make(Obj::Kind::List));
+      break;
+    case 'a': {
+      ObjPtr v = pop();
+      if (top()->kind != Obj::Kind::List) bad("APPEND on a non-list");
+      top()->items.push_back(v);
+      break;
+    }
+    case 'e': {
+      auto items = popToMark();
+      if (top()->kind != Obj::Kind::List) bad("APPENDS on a non-list");
+      for (auto& v : items) top()->items.push_back(v);
+      break;
+    }
+    case '}':
+      stack_.push_back(make(Obj::Kind::Dict));
+      break;
+    case 's': {
+      ObjPtr v = pop();
+      ObjPtr k = pop();
+      setItems(top(), {k, v});
+      break;
+    }
+    case 'u': {
+      auto kv = popToMark();
+      setItems(top(), kv);
+      break;
+    }
+    case 'q':
+      memo_[readU8()] = top();
+      break;
+    case 'r':
+      memo_[readLE(4)] = top();
+      break;
+    case 0x94:
+      memo_[memo_.size()] = top();
+      break;  // MEMOIZE
+    case 'h':
+    case 'j': {
       uint64_t key = op == 'h' ? readU8() : readLE(4);
       auto it = memo_.find(key);
       if (it == memo_.end()) bad("unknown memo key");
@@ -200,20 +271,30 @@ void Unpickler::step(uint8_t op) {
       stack_.push_back(g);
       break;
     }
-    case 'Q': { ObjPtr pid = pop(); stack_.push_back(persistentLoad(pid)); break; }
-    case 'R': { ObjPtr args = pop(); ObjPtr callable = pop(); stack_.push_back(reduce(callable, args)); break; }
+    case 'Q': {
+      ObjPtr pid = pop();
+      stack_.push_back(persistentLoad(pid));
+      break;
+    }
+    case 'R': {
+      ObjPtr args = pop();
+      ObjPtr callable = pop();
+      stack_.push_back(reduce(callable, args));
+      break;
+    }
     case 'b': {  // BUILD: only the OrderedDict state (its _metadata attribute), which is dropped
       pop();
       if (top()->kind != Obj::Kind::Dict) bad("BUILD on an object that is not a dict");
       break;
     }
-    default: bad("unsupported pickle opcode 0x" + std::to_string(op));
+    default:
+      bad("unsupported pickle opcode 0x" + std::to_string(op));
   }
 }
 
 ObjPtr Unpickler::persistentLoad(const ObjPtr& pid) {
-  if (pid->kind != Obj::Kind::Tuple || pid->items.size() != 5 || pid->items[0]->s != "storage" || pid->items[1]->kind != Obj::Kind::Global ||
-      pid->items[2]->kind != Obj::Kind::Str || pid->items[4]->kind != Obj::Kind::Int)
+  if (pid->kind != Obj::Kind::Tuple || pid->items.size() != 5 || pid->items[0]->s != "storage" ||
+      pid->items[1]->kind != Obj::Kind::Global || pid->items[2]->kind != Obj::Kind::Str || pid->items[4]->kind != Obj::Kind::Int)
     bad("unexpected persistent id");
   at::ScalarType dtype = storageDtype(pid->items[1]->s, what_);
   const std::string& key = pid->items[2]->s;
@@ -245,7 +326,10 @@ ObjPtr Unpickler::reduce(const ObjPtr& callable, const ObjPtr& args) {
     std::vector<int64_t> size = intTuple(args->items[2], what_), stride = intTuple(args->items[3], what_);
     int64_t last = offset;
     for (size_t k = 0; k < size.size(); ++k) {
-      if (size[k] == 0) { last = -1; break; }
+      if (size[k] == 0) {
+        last = -1;
+        break;
+      }
       last += (size[k] - 1) * stride[k];
     }
     if (size.size() != stride.size() || offset < 0 || last >= storage.numel()) bad("tensor view outside its storage");
@@ -283,8 +367,7 @@ NamedTensors unpickleStateDict(const std::string& data, const StorageLoader& loa
       }
     }
   }
-  if (!isTensorDict(root))
-    fail(ErrorCode::Checkpoint, what + ": is not a state dict (expected a mapping of parameter names to tensors)");
+  if (!isTensorDict(root)) fail(ErrorCode::Checkpoint, what + ": is not a state dict (expected a mapping of parameter names to tensors)");
   NamedTensors out;
   for (const auto& [k, v] : root->dict) out.emplace_back(k->s, v->tensor);
   return out;

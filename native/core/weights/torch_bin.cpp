@@ -39,7 +39,8 @@ NamedTensors readTorchBin(const std::string& path) {
     std::string pickle = recordText(reader, "data.pkl");
     StorageLoader load = [&](const std::string& key, at::ScalarType dtype, int64_t numel) {
       std::string record = "data/" + key;
-      if (key.find('/') != std::string::npos || !reader.hasRecord(record)) fail(ErrorCode::Checkpoint, path + ": missing storage " + record);
+      if (key.find('/') != std::string::npos || !reader.hasRecord(record))
+        fail(ErrorCode::Checkpoint, path + ": missing storage " + record);
       auto [data, size] = reader.getRecord(record);
       uint64_t needed = static_cast<uint64_t>(numel) * c10::elementSize(dtype);
       if (numel < 0 || size < needed) fail(ErrorCode::Checkpoint, path + ": storage " + record + " is shorter than declared");

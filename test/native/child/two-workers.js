@@ -11,11 +11,14 @@ if (isMainThread) {
   const results = [];
   const workers = [spawn('use'), spawn('use')];
   Promise.all(
-    workers.map((worker) => new Promise((resolve, reject) => {
-      worker.on('message', (message) => results.push(message));
-      worker.on('error', reject);
-      worker.on('exit', resolve);
-    })),
+    workers.map(
+      (worker) =>
+        new Promise((resolve, reject) => {
+          worker.on('message', (message) => results.push(message));
+          worker.on('error', reject);
+          worker.on('exit', resolve);
+        }),
+    ),
   ).then(async () => {
     const busy = spawn('busy');
     await new Promise((resolve) => busy.once('message', resolve));
@@ -39,7 +42,10 @@ if (isMainThread) {
     })();
   } else {
     parentPort.postMessage('started');
-    const loop = () => diagnostics().sumAsync({ data, shape: [4096] }).then(loop);
+    const loop = () =>
+      diagnostics()
+        .sumAsync({ data, shape: [4096] })
+        .then(loop);
     loop();
   }
 }

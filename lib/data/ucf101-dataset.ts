@@ -27,14 +27,19 @@ function firstExisting(candidates: string[]): string {
 
 function readLines(file: string): string[] {
   if (!fs.existsSync(file)) throw datasetError(`UCF101 list ${file} does not exist`);
-  return fs.readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 export function parseClassInd(file: string): string[] {
   const labels: string[] = [];
   for (const [n, line] of readLines(file).entries()) {
     const match = /^(\d+)\s+(\S+)$/.exec(line);
-    if (!match || Number(match[1]) !== labels.length + 1) throw datasetError(`${file}:${n + 1}: expected "<${labels.length + 1}> <ClassName>", got "${line}"`);
+    if (!match || Number(match[1]) !== labels.length + 1)
+      throw datasetError(`${file}:${n + 1}: expected "<${labels.length + 1}> <ClassName>", got "${line}"`);
     labels.push(match[2]!);
   }
   if (labels.length === 0) throw datasetError(`${file} lists no classes`);
@@ -58,7 +63,9 @@ export class Ucf101Dataset extends LabelledVideoSet {
     if (![1, 2, 3].includes(fold)) throw invalidArg('fold', '1, 2 or 3', fold);
     const absRoot = path.resolve(root);
     if (!fs.existsSync(absRoot)) throw datasetError(`dataset root ${absRoot} does not exist`);
-    const splitsDir = options.splitsDir ? path.resolve(options.splitsDir) : firstExisting([path.join(absRoot, 'ucfTrainTestlist'), absRoot]);
+    const splitsDir = options.splitsDir
+      ? path.resolve(options.splitsDir)
+      : firstExisting([path.join(absRoot, 'ucfTrainTestlist'), absRoot]);
     const videosDir = options.videosDir ? path.resolve(options.videosDir) : firstExisting([path.join(absRoot, 'UCF-101'), absRoot]);
     const labels = parseClassInd(path.join(splitsDir, 'classInd.txt'));
     const { label2id } = labelMaps(labels);

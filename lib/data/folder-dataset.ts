@@ -59,10 +59,16 @@ export class VideoFolderDataset extends LabelledVideoSet {
     if (!isDirectory(absRoot)) throw datasetError(`dataset root ${absRoot} does not exist or is not a folder`);
     const dir = options.split === undefined ? absRoot : path.join(absRoot, options.split);
     if (!isDirectory(dir)) {
-      const present = fs.readdirSync(absRoot).filter((n) => isDirectory(path.join(absRoot, n))).sort(codePointCompare);
+      const present = fs
+        .readdirSync(absRoot)
+        .filter((n) => isDirectory(path.join(absRoot, n)))
+        .sort(codePointCompare);
       throw datasetError(`split folder ${dir} does not exist (folders in ${absRoot}: ${present.join(', ') || 'none'})`);
     }
-    const folders = fs.readdirSync(dir).filter((n) => isDirectory(path.join(dir, n))).sort(codePointCompare);
+    const folders = fs
+      .readdirSync(dir)
+      .filter((n) => isDirectory(path.join(dir, n)))
+      .sort(codePointCompare);
     if (folders.length === 0) throw datasetError(`${dir} has no class folders (expected <split>/<Class>/<video>)`);
     const labels = options.labels ? [...options.labels] : folders;
     const { label2id } = labelMaps(labels);
@@ -80,7 +86,10 @@ export class VideoFolderDataset extends LabelledVideoSet {
   }
 
   /** scan() then load(). */
-  static async load(root: string, options: VideoFolderOptions & { onBadVideo?: OnBadVideo; threads?: number } = {}): Promise<VideoFolderDataset> {
+  static async load(
+    root: string,
+    options: VideoFolderOptions & { onBadVideo?: OnBadVideo; threads?: number } = {},
+  ): Promise<VideoFolderDataset> {
     return VideoFolderDataset.scan(root, options).load(options);
   }
 }
