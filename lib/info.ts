@@ -2,22 +2,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { native, packageRoot, type NativeInfo } from './native/binding';
+import { addonOrigin, native, packageRoot, type AddonOrigin, type NativeInfo } from './native/binding';
+import { loadedLibtorch, readBuildManifest, type BuildManifest } from './native/libtorch-preload';
 
 export interface VideomaeInfo extends NativeInfo {
   package: { name: string; version: string; root: string };
   node: { version: string; platform: string; arch: string };
-  addon: { path: string | null };
+  /** The loaded .node, how it was chosen, and its build manifest (versions it was built for). */
+  addon: { path: string | null; origin: AddonOrigin['origin'] | null; manifest: BuildManifest | null };
   cpu: NativeInfo['cpu'] & { model: string; cores: number };
 }
 
 function packageJson(): { name: string; version: string } {
   return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string };
-}
-
-function loadedAddonPath(): string | null {
-  const loaded = Object.keys(require.cache).find((file) => file.endsWith('.node') && path.basename(file).startsWith('videomae'));
-  return loaded ?? process.env.VIDEOMAE_NATIVE ?? null;
 }
 
 export function info(): VideomaeInfo {
@@ -28,7 +25,12 @@ export function info(): VideomaeInfo {
     ...nativeInfo,
     package: { name: pkg.name, version: pkg.version, root: packageRoot() },
     node: { version: process.version, platform: process.platform, arch: process.arch },
-    addon: { path: loadedAddonPath() },
+    libtorch: { ...nativeInfo.libtorch, source: loadedLibtorch()?.place ?? nativeInfo.libtorch.source },
+    addon: {
+      path: addonOrigin()?.path ?? null,
+      origin: addonOrigin()?.origin ?? null,
+      manifest: addonOrigin() ? readBuildManifest(addonOrigin()!.path) : null,
+    },
     cpu: { ...nativeInfo.cpu, model: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism() },
   };
 }

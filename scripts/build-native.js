@@ -3,7 +3,10 @@
 // scripts/libtorch.js resolves (fetching the pinned wheel if none is found).
 //   node scripts/build-native.js [--force] [--out DIR] [--debug]
 // Skips the build when the .node is newer than every native source, CMakeLists.txt and this
-// script (set-up runs it on every `npm test`).
+// script (set-up runs it on every `npm test`). Beside the .node it writes its build manifest,
+// videomae.node.json: the package version and the libtorch version it needs at load time (the
+// addon has no RUNPATH to libtorch; lib/native/libtorch-preload.ts reads the manifest).
+// VIDEOMAE_WERROR=0 builds without -Werror (the npm install hook on a user's compiler).
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -19,10 +22,27 @@ function newestMtime(entry) {
   return newest;
 }
 
-function upToDate(addon, libtorch) {
+function manifestFor(libtorch, cuda) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return {
+    packageVersion: pkg.version,
+    napiVersion: pkg.binary.napi_versions[0],
+    libtorch: { version: libtorch.version, cuda: Boolean(cuda && libtorch.cuda), builtAgainst: libtorch.dir },
+  };
+}
+
+function readManifest(addon) {
+  try {
+    return JSON.parse(fs.readFileSync(`${addon}.json`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function upToDate(addon, libtorch, manifest) {
   if (!fs.existsSync(addon)) return false;
-  const stampFile = `${addon}.libtorch`;
-  if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== libtorch.dir) return false;
+  const existing = readManifest(addon);
+  if (!existing || JSON.stringify(existing) !== JSON.stringify(manifest)) return false;
   const sources = ['native', 'cmake', 'CMakeLists.txt', 'scripts/build-native.js', 'package.json'].map((p) => path.join(root, p));
   const newest = Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
   return fs.statSync(addon).mtimeMs >= newest;
@@ -43,17 +63,23 @@ function main() {
   if (cuda && !libtorch.cuda) throw new Error(`VIDEOMAE_CUDA=1 but ${libtorch.dir} has no libtorch_cuda.so`);
   const config = args.includes('--debug') ? 'Debug' : 'Release';
   const addon = path.join(out, config, 'videomae.node');
-  if (!args.includes('--force') && upToDate(addon, libtorch)) {
+  const manifest = manifestFor(libtorch, cuda);
+  if (!args.includes('--force') && upToDate(addon, libtorch, manifest)) {
     process.stderr.write(`[videomae] native addon up to date: ${path.relative(root, addon)}\n`);
     return;
   }
   process.stderr.write(`[videomae] building the native addon against libtorch ${libtorch.version} (${libtorch.source}: ${libtorch.dir})\n`);
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
   const cmakeArgs = [
-    cmakeJs, 'compile', '--out', out, ...(config === 'Debug' ? ['--debug'] : []),
+    cmakeJs,
+    'compile',
+    '--out',
+    out,
+    ...(config === 'Debug' ? ['--debug'] : []),
     `--CDLIBTORCH_DIR=${libtorch.dir}`,
     `--CDLIBTORCH_SOURCE=${libtorch.source} ${libtorch.version}`,
     `--CDVIDEOMAE_CUDA=${cuda && libtorch.cuda ? 'ON' : 'OFF'}`,
+    `--CDVIDEOMAE_WERROR=${process.env.VIDEOMAE_WERROR === '0' ? 'OFF' : 'ON'}`,
     ...(cuda ? cudaDefines(libtorch) : []),
   ];
   const env = {
@@ -65,7 +91,7 @@ function main() {
   };
   const started = Date.now();
   execFileSync(process.execPath, cmakeArgs, { cwd: root, stdio: 'inherit', env });
-  fs.writeFileSync(`${addon}.libtorch`, libtorch.dir);
+  fs.writeFileSync(`${addon}.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   process.stderr.write(`[videomae] built ${path.relative(root, addon)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 

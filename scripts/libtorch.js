@@ -1,13 +1,14 @@
-'use strict';
-// Finds (or fetches) the libtorch the addon builds against. Order:
+// Finds (or fetches) libtorch, for the build and — through lib/native/libtorch-preload.ts — for
+// loading the addon, which has no RUNPATH to the build machine's libtorch. Order:
 //   1. LIBTORCH=/path              an unpacked official libtorch (CPU or CUDA)
-//   2. the installed Python torch  located with importlib's find_spec, which does not import torch
-//   3. a system install            /usr/local/libtorch, /opt/libtorch (torch >= 2 only: Debian's
-//                                  1.13 uses a generic BLAS and old headers)
-//   4. the cache                   the pinned torch wheel, fetched with `pip download --no-deps`
+//   2. the cache                   the pinned torch wheel, fetched with `pip download --no-deps`
 //                                  and unpacked (lib/, include/, share/ only) under
-//                                  $VIDEOMAE_CACHE or $XDG_CACHE_HOME/videomae, reused across runs.
-// VIDEOMAE_CUDA=1 selects the CUDA flavour for step 4 (torch 2.14.1 + its nvidia-* wheels).
+//                                  $VIDEOMAE_CACHE or $XDG_CACHE_HOME/videomae (~/.cache/videomae),
+//                                  reused across runs
+//   3. the installed Python torch  located with importlib's find_spec, which does not import torch
+//   4. a system install            /usr/local/libtorch, /opt/libtorch (torch >= 2 only: Debian's
+//                                  1.13 uses a generic BLAS and old headers)
+// VIDEOMAE_CUDA=1 selects the CUDA flavour for the build (torch 2.14.1 + its nvidia-* wheels).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -19,9 +20,20 @@ const PINNED = {
 };
 // The nvidia wheels libtorch_cuda 2.14.1 links against; unpacked beside torch/ as in site-packages.
 const CUDA_WHEELS = [
-  'nvidia-cuda-nvrtc', 'nvidia-cublas', 'nvidia-cudnn-cu13', 'nvidia-cufft', 'nvidia-curand',
-  'nvidia-cusolver', 'nvidia-cusparse', 'nvidia-cusparselt-cu13', 'nvidia-nccl-cu13',
-  'nvidia-nvjitlink', 'nvidia-nvtx', 'nvidia-cuda-cupti', 'nvidia-cufile', 'nvidia-nvshmem-cu13',
+  'nvidia-cuda-nvrtc',
+  'nvidia-cublas',
+  'nvidia-cudnn-cu13',
+  'nvidia-cufft',
+  'nvidia-curand',
+  'nvidia-cusolver',
+  'nvidia-cusparse',
+  'nvidia-cusparselt-cu13',
+  'nvidia-nccl-cu13',
+  'nvidia-nvjitlink',
+  'nvidia-nvtx',
+  'nvidia-cuda-cupti',
+  'nvidia-cufile',
+  'nvidia-nvshmem-cu13',
   'cuda-toolkit',
 ];
 
@@ -40,10 +52,12 @@ function wantCuda() {
 }
 
 function isLibtorch(dir) {
-  return Boolean(dir) &&
+  return (
+    Boolean(dir) &&
     fs.existsSync(path.join(dir, 'lib', 'libtorch_cpu.so')) &&
     fs.existsSync(path.join(dir, 'share', 'cmake', 'Torch', 'TorchConfig.cmake')) &&
-    fs.existsSync(path.join(dir, 'include', 'ATen', 'ATen.h'));
+    fs.existsSync(path.join(dir, 'include', 'ATen', 'ATen.h'))
+  );
 }
 
 function versionOf(dir) {
@@ -86,16 +100,21 @@ function pythonCandidates() {
   return [process.env.PYTHON, 'python3', 'python'].filter(Boolean);
 }
 
+// find_spec on a top-level package locates it without running its __init__.
+function pythonTorchDir(python) {
+  const code =
+    "import importlib.util as u; s=u.find_spec('torch'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')";
+  try {
+    return execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).trim() || null;
+  } catch {
+    return null; // no such interpreter, or no torch in it
+  }
+}
+
 function fromPythonTorch() {
-  // find_spec on a top-level package locates it without running its __init__.
-  const code = "import importlib.util as u; s=u.find_spec('torch'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')";
   for (const python of pythonCandidates()) {
-    try {
-      const dir = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      if (dir && isLibtorch(dir) && majorVersion(dir) >= 2) return describe(dir, `python torch (${python})`);
-    } catch {
-      // no such interpreter: try the next
-    }
+    const dir = pythonTorchDir(python);
+    if (dir && isLibtorch(dir) && majorVersion(dir) >= 2) return describe(dir, `python torch (${python})`);
   }
   return null;
 }
@@ -106,8 +125,10 @@ function majorVersion(dir) {
   return Number.isFinite(major) ? major : 0;
 }
 
+const SYSTEM_DIRS = ['/usr/local/libtorch', '/opt/libtorch', '/usr/local/lib/libtorch'];
+
 function fromSystem() {
-  for (const dir of ['/usr/local/libtorch', '/opt/libtorch', '/usr/local/lib/libtorch']) {
+  for (const dir of SYSTEM_DIRS) {
     if (isLibtorch(dir) && majorVersion(dir) >= 2) return describe(dir, 'system');
   }
   return null;
@@ -188,22 +209,40 @@ function fetchIntoCache(flavour) {
   return describe(dir, 'cache');
 }
 
-/** Resolves libtorch; with { fetch: true } falls back to downloading the pinned wheel. */
+/** Resolves libtorch for the build; with { fetch: true } falls back to downloading the pinned wheel. */
 function resolveLibtorch({ fetch = false } = {}) {
   const flavour = wantCuda() ? 'cuda' : 'cpu';
   const env = fromEnv();
   if (env) return env;
+  const cached = fromCache(flavour);
+  if (cached) return cached;
   if (flavour === 'cpu') {
     const found = fromPythonTorch() || fromSystem();
     if (found) return found;
   }
-  const cached = fromCache(flavour);
-  if (cached) return cached;
   if (!fetch) return null;
   return fetchIntoCache(flavour);
 }
 
-module.exports = { resolveLibtorch, cacheRoot, wantCuda, isLibtorch, versionOf };
+/**
+ * Every place the load-time search looks, in the build's order, with what it holds:
+ * { place, dir, found, version?, cuda? }. A generator, so that a search stops at its first match
+ * (no Python is started when LIBTORCH or the cache has it); a place without libtorch is still
+ * yielded, so that a failed load can name everything it searched.
+ */
+function* libtorchCandidates() {
+  const at = (place, dir) =>
+    isLibtorch(dir) ? { place, dir, found: true, version: versionOf(dir), cuda: hasCuda(dir) } : { place, dir, found: false };
+  if (process.env.LIBTORCH) yield at('LIBTORCH', process.env.LIBTORCH);
+  for (const flavour of ['cpu', 'cuda']) yield at('cache', cachedDir(flavour));
+  for (const python of pythonCandidates()) {
+    const dir = pythonTorchDir(python);
+    yield dir ? at(`python torch (${python})`, dir) : { place: `python torch (${python})`, dir: null, found: false };
+  }
+  for (const dir of SYSTEM_DIRS) yield at('system', dir);
+}
+
+module.exports = { resolveLibtorch, libtorchCandidates, cacheRoot, cachedDir, wantCuda, isLibtorch, versionOf };
 
 if (require.main === module) {
   const found = resolveLibtorch({ fetch: process.argv.includes('--fetch') });

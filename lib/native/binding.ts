@@ -2,14 +2,21 @@
  * The only module that loads the .node file. Feature modules take a typed view of the exports
  * they use (see e.g. lib/native/tensor.ts), so this file never changes when a binding is added.
  *
- * Load order (node-gyp-build): prebuilds/<platform>-<arch>/ first, then build/Release. The
+ * Which file: the one node-gyp-build resolves, which is build/Release/ first (a source checkout's
+ * own build) and prebuilds/<platform>-<arch>/ second (what a published package ships) — except
+ * that a build/Release whose build manifest names another package version is skipped, with a
+ * warning, for the prebuild (a stale build beside a newer prebuild is never used silently). The
  * VIDEOMAE_NATIVE environment variable names a .node file to use instead (development builds).
+ * Before the addon, libtorch is loaded from wherever it is on this machine (libtorch-preload.ts);
+ * after it, the version the addon was compiled from must equal this package's version.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError } from '../errors';
+import { preloadLibtorch, readBuildManifest } from './libtorch-preload';
 
 export interface NativeCore {
+  packageVersion: string;
   setErrorClass(errorClass: typeof VideomaeError): void;
   info(): NativeInfo;
   setNumThreads(threads: number): void;
@@ -38,42 +45,79 @@ export function packageRoot(): string {
 }
 
 interface NodeGypBuild {
-  (dir: string): NativeCore & Record<string, unknown>;
   resolve(dir: string): string;
 }
 
-function mtimeMs(file: string): number {
-  return fs.statSync(file).mtimeMs;
+/** Where the loaded addon came from. */
+export interface AddonOrigin {
+  path: string;
+  origin: 'VIDEOMAE_NATIVE' | 'build' | 'prebuild';
+}
+
+let origin: AddonOrigin | undefined;
+
+function packageVersion(root: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The prebuild node-gyp-build would take when build/ is absent (we ship one napi build per platform). */
+function prebuildFile(root: string): string | null {
+  const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  const name = fs.existsSync(dir) ? fs.readdirSync(dir).find((file) => file.endsWith('.node')) : undefined;
+  return name ? path.join(dir, name) : null;
+}
+
+function chooseAddon(root: string, version: string): AddonOrigin {
+  const override = process.env.VIDEOMAE_NATIVE;
+  if (override) return { path: path.resolve(override), origin: 'VIDEOMAE_NATIVE' };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const resolved = (require('node-gyp-build') as NodeGypBuild).resolve(root);
+  if (!resolved.startsWith(path.join(root, 'build') + path.sep)) return { path: resolved, origin: 'prebuild' };
+  const built = readBuildManifest(resolved)?.packageVersion;
+  if (built === undefined || built === version) return { path: resolved, origin: 'build' };
+  const stale = `${path.relative(root, resolved)} was built for videomae ${built}, this package is ${version}`;
+  const prebuild = prebuildFile(root);
+  if (!prebuild) throw new Error(`${stale}: rebuild it with \`npm run build:native\``);
+  process.emitWarning(`${stale}: skipped for ${path.relative(root, prebuild)}`, { code: 'VIDEOMAE_STALE_BUILD' });
+  return { path: prebuild, origin: 'prebuild' };
 }
 
 function loadAddon(): NativeCore & Record<string, unknown> {
-  const override = process.env.VIDEOMAE_NATIVE;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (override) return require(path.resolve(override));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodeGypBuild = require('node-gyp-build') as NodeGypBuild;
   const root = packageRoot();
-  // In a source checkout, a build newer than the prebuild is the one being worked on.
-  const release = path.join(root, 'build', 'Release', 'videomae.node');
-  if (fs.existsSync(release)) {
-    const resolved = nodeGypBuild.resolve(root);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (resolved !== release && mtimeMs(release) > mtimeMs(resolved)) return require(release);
+  const version = packageVersion(root);
+  const chosen = chooseAddon(root, version);
+  preloadLibtorch(path.join(root, 'scripts', 'libtorch.js'), readBuildManifest(chosen.path), chosen.path);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addon = require(chosen.path) as NativeCore & Record<string, unknown>;
+  if (addon.packageVersion !== version) {
+    throw new VideomaeError(
+      `videomae: ${chosen.path} was built from videomae ${addon.packageVersion ?? 'before 0.1.1 (no version recorded)'}, ` +
+        `this package is ${version}: rebuild it (\`npm run build:native\`) or reinstall the package`,
+      'ERR_VIDEOMAE_NATIVE_LOAD',
+    );
   }
-  return nodeGypBuild(root);
+  origin = chosen;
+  return addon;
 }
 
 function explainLoadFailure(error: unknown): VideomaeError {
+  if (error instanceof VideomaeError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   let hint = 'run `npm run setup` in the package folder to build it';
   if (/libtorch|libc10|libgomp/.test(detail)) {
-    hint = 'the libtorch it was built against is missing: run `npm run setup` (it fetches libtorch into the cache) or set LIBTORCH';
+    hint =
+      'libtorch could not be loaded: set LIBTORCH to an unpacked libtorch, or run `node scripts/libtorch.js --fetch` in the package folder';
   } else if (/libav|libswscale/.test(detail)) {
     hint = 'FFmpeg libraries are missing: install libavformat, libavcodec, libavutil, libswscale (npm run setup does)';
   }
   return new VideomaeError(`videomae: cannot load the native addon (${detail.split('\n')[0]}); ${hint}`, 'ERR_VIDEOMAE_NATIVE_LOAD', {
     cause: error,
   });
+}
+
+/** The loaded addon's file and how it was chosen (null before the first load). */
+export function addonOrigin(): AddonOrigin | null {
+  return origin ?? null;
 }
 
 /** The addon's exports, loaded on first use. Throws ERR_VIDEOMAE_NATIVE_LOAD with a hint. */

@@ -47,6 +47,8 @@ Napi::Value setErrorClass(const Napi::CallbackInfo& info) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   addonData(env);
   exports.Set("setErrorClass", Napi::Function::New(env, setErrorClass, "setErrorClass"));
+  // The package version this binary was built from: lib/native refuses an addon of another version.
+  exports.Set("packageVersion", Napi::String::New(env, VIDEOMAE_PACKAGE_VERSION));
   for (const auto& [name, initModule] : registeredModules()) initModule(env, exports);
   return exports;
 }

@@ -1,6 +1,7 @@
 // info(): what this build is made of and what the machine offers (versions, paths, devices).
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <dlfcn.h>
 #include <torch/version.h>
 
 extern "C" {
@@ -39,10 +40,24 @@ Napi::Object ffmpegInfo(Napi::Env env) {
   return ffmpeg;
 }
 
+// The libtorch root this process actually loaded (lib/native chooses it at load time): the folder
+// above the shared object that defines at::get_num_threads.
+std::string loadedLibtorchRoot() {
+  Dl_info where{};
+  if (dladdr(reinterpret_cast<void*>(&at::get_num_threads), &where) == 0 || where.dli_fname == nullptr) return "";
+  std::string file = where.dli_fname;
+  for (int level = 0; level < 2; ++level) {
+    size_t slash = file.find_last_of('/');
+    if (slash == std::string::npos) return "";
+    file.resize(slash);
+  }
+  return file;
+}
+
 Napi::Object torchInfo(Napi::Env env) {
   Napi::Object torch = Napi::Object::New(env);
   torch.Set("version", TORCH_VERSION);
-  torch.Set("path", VIDEOMAE_LIBTORCH_DIR);
+  torch.Set("path", loadedLibtorchRoot());
   torch.Set("source", VIDEOMAE_LIBTORCH_SOURCE);
   torch.Set("parallelInfo", at::get_parallel_info());
   torch.Set("mkl", at::hasMKL());

@@ -14,7 +14,7 @@ SerialExecutor::~SerialExecutor() {
 }
 
 void SerialExecutor::run(const std::function<void()>& job) {
-  Pending pending{&job};
+  Pending pending{&job, nullptr, false};
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&pending);
   wake_.notify_one();

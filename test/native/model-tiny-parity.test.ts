@@ -1,4 +1,4 @@
-/** Parity with HF's own outputs on ../shared/fixtures/videomae-tiny (see its README). */
+/** Parity with HF's own outputs on the tiny golden checkpoint (test/fixtures/videomae-tiny/README.md). */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

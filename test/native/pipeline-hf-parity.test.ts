@@ -1,6 +1,6 @@
 /**
  * sampling: 'hf' against HF's own VideoClassificationPipeline (PyAV decode + VideoMAEImageProcessorPil
- * + VideoMAEForVideoClassification, tools/reference/hf_pipeline.py) on generated videos and the shared
+ * + VideoMAEForVideoClassification, tools/reference/hf_pipeline.py) on generated videos and the
  * tiny checkpoint: every label's score within 0.01. Needs the reference Python; skipped visibly without.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,11 @@ live('sampling "hf" matches HF VideoClassificationPipeline within 0.01 per score
       makeVideo(path.join(dir, 'wide.mp4'), { width: 80, height: 36, frames: 24, pattern: 'rgbtestsrc' }),
     ];
     const out = path.join(dir, 'hf.json');
-    execFileSync(python!, [path.join(__dirname, '../../tools/reference/hf_pipeline.py'), TINY_MODEL, out, ...videos, '--rates', RATES.join(',')], { stdio: 'pipe' });
+    execFileSync(
+      python!,
+      [path.join(__dirname, '../../tools/reference/hf_pipeline.py'), TINY_MODEL, out, ...videos, '--rates', RATES.join(',')],
+      { stdio: 'pipe' },
+    );
     reference = JSON.parse(fs.readFileSync(out, 'utf8'));
     classifier = await pipeline('video-classification', { model: TINY_MODEL });
   }, 120_000);
@@ -52,9 +56,13 @@ live('sampling "hf" matches HF VideoClassificationPipeline within 0.01 per score
     expect(maxDiff).toBeLessThanOrEqual(0.01);
     // The ranking agrees wherever HF's scores are not within the tolerance of each other.
     theirs.forEach((t, i) => {
-      if (i > 0 && theirs[i - 1].score - t.score > 0.02) expect(ours.findIndex((o) => o.label === t.label)).toBeGreaterThan(ours.findIndex((o) => o.label === theirs[i - 1].label));
+      if (i > 0 && theirs[i - 1].score - t.score > 0.02)
+        expect(ours.findIndex((o) => o.label === t.label)).toBeGreaterThan(ours.findIndex((o) => o.label === theirs[i - 1].label));
     });
-    (globalThis as { __hfParityMax?: number }).__hfParityMax = Math.max((globalThis as { __hfParityMax?: number }).__hfParityMax ?? 0, maxDiff);
+    (globalThis as { __hfParityMax?: number }).__hfParityMax = Math.max(
+      (globalThis as { __hfParityMax?: number }).__hfParityMax ?? 0,
+      maxDiff,
+    );
   });
 
   it('reports the largest score difference seen', () => {

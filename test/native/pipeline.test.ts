@@ -1,5 +1,5 @@
 /**
- * The video-classification pipeline on the real decoder and model (the shared tiny checkpoint):
+ * The video-classification pipeline on the real decoder and model (the tiny golden checkpoint):
  * each sampling rule and view layout is checked against the same computation done by hand with
  * VideoReader + VideoImageProcessor + the model, so every stage of the plumbing is pinned.
  */
@@ -48,7 +48,10 @@ async function scoresByHand(clips: number[][], crops = 1): Promise<number[]> {
   let viewShape: number[] = [];
   for (const clip of clips) {
     const frames = await reader.getFramesAt(clip);
-    const pixels = await processor.preprocess({ data: frames.data as Uint8Array, shape: frames.shape as [number, number, number, number] }, { crops });
+    const pixels = await processor.preprocess(
+      { data: frames.data as Uint8Array, shape: frames.shape as [number, number, number, number] },
+      { crops },
+    );
     views.push(pixels.data);
     viewShape = pixels.shape.slice(1);
   }
@@ -58,7 +61,8 @@ async function scoresByHand(clips: number[][], crops = 1): Promise<number[]> {
   const { logits } = await model.forward({ pixelValues: { data, shape: [views.length * crops, ...viewShape] } });
   const labels = logits.shape[1];
   const mean = new Array<number>(labels).fill(0);
-  for (let v = 0; v < logits.shape[0]; v++) softmax(logits.data.subarray(v * labels, (v + 1) * labels)).forEach((p, i) => (mean[i] += p / logits.shape[0]));
+  for (let v = 0; v < logits.shape[0]; v++)
+    softmax(logits.data.subarray(v * labels, (v + 1) * labels)).forEach((p, i) => (mean[i] += p / logits.shape[0]));
   return mean;
 }
 
@@ -75,7 +79,9 @@ describe('pipeline("video-classification")', () => {
   it('returns the top-5 labels sorted by score, with softmax scores summing to 1 over all labels', async () => {
     const predictions = await classifier(video);
     expect(predictions).toHaveLength(5);
-    expect(new Set(predictions.map((p) => p.label))).toEqual(new Set(['ApplyEyeMakeup', 'Archery', 'BabyCrawling', 'BalanceBeam', 'BandMarching']));
+    expect(new Set(predictions.map((p) => p.label))).toEqual(
+      new Set(['ApplyEyeMakeup', 'Archery', 'BabyCrawling', 'BalanceBeam', 'BandMarching']),
+    );
     for (let i = 1; i < predictions.length; i++) expect(predictions[i - 1].score).toBeGreaterThanOrEqual(predictions[i].score);
     expect(predictions.reduce((s, p) => s + p.score, 0)).toBeCloseTo(1, 5);
   });
@@ -91,7 +97,10 @@ describe('pipeline("video-classification")', () => {
 
   it('clips × crops averages the softmax of 2 temporal segments × 3 spatial crops (VideoMAE testing)', async () => {
     const plan = segmentPlan(30, 4, 4, 2); // every 4th frame: 8 frames; segments start at 0 and 4
-    expect(plan.clips).toEqual([[0, 4, 8, 12], [16, 20, 24, 28]]);
+    expect(plan.clips).toEqual([
+      [0, 4, 8, 12],
+      [16, 20, 24, 28],
+    ]);
     const multi = byLabel(await classifier(video, { clips: 2, crops: 3, topK: 5 }));
     expectClose(multi, await scoresByHand(plan.clips, 3));
   });
@@ -115,9 +124,13 @@ describe('pipeline("video-classification")', () => {
     const results = await classifier([video, shortVideo, video], { topK: 2, onWarning: () => undefined });
     expect(results).toHaveLength(3);
     // Same labels; scores equal up to float32 GEMM rounding of a batch of 3 vs 1.
-    const same = (a: typeof results[0], b: typeof results[0]) => {
+    const same = (a: (typeof results)[0], b: (typeof results)[0]) => {
       expect(a.map((p) => p.label)).toEqual(b.map((p) => p.label));
-      expectClose(a.map((p) => p.score), b.map((p) => p.score), 1e-6);
+      expectClose(
+        a.map((p) => p.score),
+        b.map((p) => p.score),
+        1e-6,
+      );
     };
     same(results[0], await classifier(video, { topK: 2 }));
     same(results[2], results[0]);
@@ -145,11 +158,16 @@ describe('pipeline("video-classification")', () => {
   });
 
   it('rejects bad options and inputs with ERR_VIDEOMAE_INVALID_ARG, a missing file with a decode/io error', async () => {
-    await expect(classifier(video, { topK: 0 })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG', message: 'Expected a positive integer for topK but received 0' });
+    await expect(classifier(video, { topK: 0 })).rejects.toMatchObject({
+      code: 'ERR_VIDEOMAE_INVALID_ARG',
+      message: 'Expected a positive integer for topK but received 0',
+    });
     await expect(classifier(video, { numFrames: 8 })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
     await expect(classifier(video, { sampling: 'random' as 'hf' })).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
     await expect(classifier(42 as unknown as string)).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_INVALID_ARG' });
-    await expect(classifier(path.join(dir, 'missing.mp4'))).rejects.toMatchObject({ code: expect.stringMatching(/ERR_VIDEOMAE_(IO|DECODE)/) });
+    await expect(classifier(path.join(dir, 'missing.mp4'))).rejects.toMatchObject({
+      code: expect.stringMatching(/ERR_VIDEOMAE_(IO|DECODE)/),
+    });
   });
 
   it('a disposed classifier rejects with ERR_VIDEOMAE_CLOSED; dispose is idempotent', async () => {

@@ -17,8 +17,10 @@ export function registerInfoCommand(program: Command): void {
         `libtorch ${result.libtorch.version} from ${result.libtorch.source}: ${result.libtorch.path}`,
         `CUDA: compiled ${result.cuda.compiled ? 'yes' : 'no'}, available ${result.cuda.available ? 'yes' : 'no'}, devices ${result.cuda.devices}`,
         `CPU: ${result.cpu.model}, ${result.cpu.cores} cores, torch threads ${result.cpu.threads}, MKL ${result.libtorch.mkl ? 'yes' : 'no'}, oneDNN ${result.libtorch.mkldnn ? 'yes' : 'no'}, model GEMMs through ${result.libtorch.cpuGemm}`,
-        `FFmpeg ${result.ffmpeg.version}: ${Object.entries(result.ffmpeg.libraries).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-        `addon: ${result.addon.path ?? 'unknown'}`,
+        `FFmpeg ${result.ffmpeg.version}: ${Object.entries(result.ffmpeg.libraries)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+        `addon: ${result.addon.path ?? 'unknown'} (${result.addon.origin ?? 'unknown'}; built for libtorch ${result.addon.manifest?.libtorch.version ?? 'unknown'})`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -30,8 +30,8 @@ struct DtypeName {
 };
 
 constexpr DtypeName kDtypes[] = {
-    {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16}, {"I64", at::kLong},
-    {"I32", at::kInt},    {"I16", at::kShort}, {"I8", at::kChar},   {"U8", at::kByte},       {"BOOL", at::kBool},
+    {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16}, {"I64", at::kLong},
+    {"I32", at::kInt},    {"I16", at::kShort}, {"I8", at::kChar},  {"U8", at::kByte},       {"BOOL", at::kBool},
 };
 
 at::ScalarType dtypeFromName(const std::string& name, const std::string& where) {
@@ -72,11 +72,12 @@ Entry parseEntry(const std::string& name, const JsonValue& info, uint64_t dataBy
   entry.end = nonNegativeInteger(offsets->array[1], where + " data_offsets");
   if (entry.begin > entry.end || entry.end > dataBytes)
     fail(ErrorCode::Checkpoint, where + ": data_offsets [" + std::to_string(entry.begin) + ", " + std::to_string(entry.end) +
-                                    "] lie outside the data section of " + std::to_string(dataBytes) + " bytes (truncated or corrupt file)");
+                                    "] lie outside the data section of " + std::to_string(dataBytes) +
+                                    " bytes (truncated or corrupt file)");
   uint64_t expected = numel * c10::elementSize(entry.dtype);
   if (entry.end - entry.begin != expected)
-    fail(ErrorCode::Checkpoint, where + ": holds " + std::to_string(entry.end - entry.begin) + " bytes but its dtype and shape need " +
-                                    std::to_string(expected));
+    fail(ErrorCode::Checkpoint,
+         where + ": holds " + std::to_string(entry.end - entry.begin) + " bytes but its dtype and shape need " + std::to_string(expected));
   return entry;
 }
 
@@ -86,7 +87,8 @@ void checkNoOverlap(std::vector<Entry>& entries, const std::string& file) {
   std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
   for (size_t i = 1; i < sorted.size(); ++i)
     if (sorted[i]->begin < sorted[i - 1]->end && sorted[i]->begin != sorted[i]->end)
-      fail(ErrorCode::Checkpoint, file + ": tensors \"" + sorted[i - 1]->name + "\" and \"" + sorted[i]->name + "\" overlap in the data section");
+      fail(ErrorCode::Checkpoint,
+           file + ": tensors \"" + sorted[i - 1]->name + "\" and \"" + sorted[i]->name + "\" overlap in the data section");
 }
 
 }  // namespace
@@ -132,12 +134,17 @@ NamedTensors readSafetensors(const std::string& path) {
 
 void writeSafetensors(const std::string& path, const NamedTensors& tensors, const std::map<std::string, std::string>& metadata) {
   std::vector<at::Tensor> contiguous;
+  // The header is appended piece by piece: GCC 12 at -O3 reports a false -Wstringop-overflow on
+  // chained `const char* + std::string` expressions in this function.
   std::string header = "{";
   if (!metadata.empty()) {
     header += "\"__metadata__\":{";
     bool first = true;
     for (const auto& [k, v] : metadata) {
-      header += (first ? "" : ",") + jsonQuote(k) + ":" + jsonQuote(v);
+      if (!first) header += ',';
+      header += jsonQuote(k);
+      header += ':';
+      header += jsonQuote(v);
       first = false;
     }
     header += "}";
@@ -146,10 +153,22 @@ void writeSafetensors(const std::string& path, const NamedTensors& tensors, cons
   for (const auto& [name, tensor] : tensors) {
     at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
     std::string shape;
-    for (int64_t d : t.sizes()) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+    for (int64_t d : t.sizes()) {
+      if (!shape.empty()) shape += ',';
+      shape += std::to_string(d);
+    }
     uint64_t bytes = t.nbytes();
-    header += std::string(header.size() > 1 ? "," : "") + jsonQuote(name) + ":{\"dtype\":\"" + dtypeName(t.scalar_type(), path) +
-              "\",\"shape\":[" + shape + "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    if (header.size() > 1) header += ',';
+    header += jsonQuote(name);
+    header += ":{\"dtype\":\"";
+    header += dtypeName(t.scalar_type(), path);
+    header += "\",\"shape\":[";
+    header += shape;
+    header += "],\"data_offsets\":[";
+    header += std::to_string(offset);
+    header += ',';
+    header += std::to_string(offset + bytes);
+    header += "]}";
     offset += bytes;
     contiguous.push_back(std::move(t));
   }
