@@ -18,6 +18,11 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   Napi::Promise promise() const { return deferred_.Promise(); }
 
+  void setFinisher(Finisher finish, std::function<void()> settled) {
+    finisher_ = std::move(finish);
+    settled_ = std::move(settled);
+  }
+
  protected:
   void Execute() override {
     try {
@@ -32,13 +37,16 @@ class PromiseWorker : public Napi::AsyncWorker {
   void OnOK() override {
     // When the environment is being torn down (a worker_thread terminated mid-work) N-API calls
     // fail and throw: there is nobody left to tell, so nothing may escape from here.
+    runSettled();
     try {
       settle();
     } catch (...) {}
     builder_ = nullptr;
+    finisher_ = nullptr;
   }
 
   void OnError(const Napi::Error& error) override {
+    runSettled();
     try {
       deferred_.Reject(error.Value());
     } catch (...) {}
@@ -53,6 +61,12 @@ class PromiseWorker : public Napi::AsyncWorker {
       return;
     }
     try {
+      if (finisher_) {
+        std::vector<Napi::Value> kept;
+        for (const Napi::Reference<Napi::Value>& ref : keepAlive_) kept.push_back(ref.Value());
+        deferred_.Resolve(finisher_(env, kept));
+        return;
+      }
       deferred_.Resolve(builder_ ? builder_(env) : env.Undefined());
     } catch (const Napi::Error& error) {
       deferred_.Reject(error.Value());
@@ -61,16 +75,39 @@ class PromiseWorker : public Napi::AsyncWorker {
     }
   }
 
+  void runSettled() {
+    if (!settled_) return;
+    try {
+      settled_();
+    } catch (...) {}
+    settled_ = nullptr;
+  }
+
   Napi::Promise::Deferred deferred_;
   std::string operation_;
   AsyncWork work_;
   ResultBuilder builder_;
+  Finisher finisher_;
+  std::function<void()> settled_;
   ErrorInfo error_;
   bool failed_ = false;
   std::vector<Napi::Reference<Napi::Value>> keepAlive_;
 };
 
 }  // namespace
+
+Napi::Promise runAsyncFilling(Napi::Env env, std::string operation, std::function<void()> fill, Finisher finish,
+                              std::function<void()> settled, const std::vector<Napi::Value>& keepAlive) {
+  AsyncWork work = [fill = std::move(fill)]() -> ResultBuilder {
+    fill();
+    return nullptr;
+  };
+  auto* worker = new PromiseWorker(env, std::move(operation), std::move(work), keepAlive);
+  worker->setFinisher(std::move(finish), std::move(settled));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
 
 Napi::Promise runAsync(Napi::Env env, std::string operation, AsyncWork work, const std::vector<Napi::Value>& keepAlive) {
   auto* worker = new PromiseWorker(env, std::move(operation), std::move(work), keepAlive);

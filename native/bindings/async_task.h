@@ -20,6 +20,14 @@ using AsyncWork = std::function<ResultBuilder()>;
 
 Napi::Promise runAsync(Napi::Env env, std::string operation, AsyncWork work, const std::vector<Napi::Value>& keepAlive = {});
 
+// For work that fills memory the JS thread allocated beforehand (an output typed array passed in
+// `keepAlive`): `fill` runs on the worker; `settled` runs on the JS thread first on either outcome
+// (it may only touch C++ state, e.g. clear a busy flag); then, on success, `finish` builds the
+// result from the keepAlive values themselves, so no per-object slot holds a call's output.
+using Finisher = std::function<Napi::Value(Napi::Env, const std::vector<Napi::Value>& kept)>;
+Napi::Promise runAsyncFilling(Napi::Env env, std::string operation, std::function<void()> fill, Finisher finish,
+                              std::function<void()> settled, const std::vector<Napi::Value>& keepAlive);
+
 // A ResultBuilder for work that produces nothing.
 inline ResultBuilder resolveUndefined() {
   return [](Napi::Env env) { return env.Undefined(); };

@@ -21,14 +21,6 @@ struct ReaderState {
   std::atomic<bool> busy{false};
 };
 
-// Clears the busy flag when the work ends, on whichever path.
-struct BusyGuard {
-  std::shared_ptr<ReaderState> state;
-  ~BusyGuard() {
-    if (state) state->busy = false;
-  }
-};
-
 std::vector<int64_t> indicesFromJs(Napi::Value value) {
   std::vector<int64_t> indices;
   auto push = [&](double number) {
@@ -153,11 +145,11 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
       }
       std::vector<double> shape = layoutShape(options.layout, static_cast<int64_t>(indices.size()), height, width);
       auto state = state_;
+      // Busy until the promise settles (cleared on the JS thread): from JS, one call is in flight
+      // at a time, whatever the worker's timing.
       state->busy = true;
       auto corrupt = std::make_shared<int64_t>(0);
-      pendingOutput_ = Napi::Persistent(data);  // read back by the builder (JS thread only)
-      auto work = [state, indices, options, height, width, bytes, floats, corrupt, elements]() -> ResultBuilder {
-        BusyGuard guard{state};
+      auto fill = [state, indices, options, height, width, bytes, floats, corrupt, elements]() {
         if (options.layout == video::Layout::THWC) {
           state->decoder->getFramesAt(indices, options.frame, bytes);
         } else {
@@ -166,22 +158,16 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
           storeFrames(rgb, static_cast<int64_t>(indices.size()), height, width, options, nullptr, floats);
         }
         *corrupt = state->decoder->lastStats().corruptFrames;
-        return nullptr;
       };
-      // The builder (JS thread) wraps the filled array; runAsync keeps it alive meanwhile.
-      VideoReaderHandle* self = this;  // kept alive by keepAlive until the promise settles
-      AsyncWork wrapped = [work, self, shape, corrupt]() -> ResultBuilder {
-        work();
-        return [self, shape, corrupt](Napi::Env e) -> Napi::Value {
-          Napi::Object result = Napi::Object::New(e);
-          result.Set("data", self->pendingOutput_.Value());
-          result.Set("shape", shapeToJs(e, shape));
-          result.Set("corruptFrames", static_cast<double>(*corrupt));
-          self->pendingOutput_.Reset();
-          return result;
-        };
+      // kept[0] is this call's own output array, filled by the worker.
+      auto finish = [shape, corrupt](Napi::Env e, const std::vector<Napi::Value>& kept) -> Napi::Value {
+        Napi::Object result = Napi::Object::New(e);
+        result.Set("data", kept[0]);
+        result.Set("shape", shapeToJs(e, shape));
+        result.Set("corruptFrames", static_cast<double>(*corrupt));
+        return result;
       };
-      return runAsync(env, "decode frames", wrapped, {data, info.This()});
+      return runAsyncFilling(env, "decode frames", fill, finish, [state] { state->busy = false; }, {data, info.This()});
     });
   }
 
@@ -194,7 +180,6 @@ class VideoReaderHandle : public Napi::ObjectWrap<VideoReaderHandle> {
   Napi::Value closed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !state_); }
 
   std::shared_ptr<ReaderState> state_;
-  Napi::Reference<Napi::TypedArray> pendingOutput_;
 };
 
 Napi::Value openVideo(const Napi::CallbackInfo& info) {

@@ -216,6 +216,21 @@ test('decodeClip and the decodeClips pool return uniformly sampled clips and per
   d?.indices.forEach((index, t) => expect(frameCode(frameOf(d.data, t, 48, 64), 48, 64)).toBe(index));
 });
 
+test('a call whose decode has finished but whose promise has not settled still holds the reader', async () => {
+  const reader = await VideoReader.open(videos.h264Mp4);
+  const first = reader.getFramesAt([40, 45]);
+  // Block the JS thread long enough for the worker to finish: its completion cannot be delivered
+  // meanwhile. The reader must stay busy until the promise settles, and each call keep its output.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+  await expect(reader.getFramesAt([1])).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_BUSY' });
+  const frames = await first;
+  expect(frames.shape).toEqual([2, 48, 64, 3]);
+  expect([0, 1].map((t) => frameCode(frameOf(frames.data as Uint8Array, t, 48, 64), 48, 64))).toEqual([40, 45]);
+  const next = await reader.getFramesAt([1]);
+  expect(frameCode(frameOf(next.data as Uint8Array, 0, 48, 64), 48, 64)).toBe(1);
+  reader.close();
+});
+
 test('one operation at a time per reader; close is idempotent and later calls are ERR_VIDEOMAE_CLOSED', async () => {
   const reader = await VideoReader.open(videos.h264Mp4);
   const first = reader.getFramesAt([40, 45]);
