@@ -1,7 +1,9 @@
 """The Python way of loading the guide's training clips, for bench/data (peer figure).
 
 Per video, as pytorchvideo's Ucf101 + EncodedVideoPyAV + the HF guide's train transforms do
-(reference-semantics §7.4, §8.2-8.7): read the file into BytesIO, open it with PyAV, pick a
+(docs/hf-semantics.md § "HF guide: transform chains", § "pytorchvideo: clip samplers",
+§ "pytorchvideo: clip window to frames" and § "Transforms: pytorchvideo and torchvision semantics"):
+read the file into BytesIO, open it with PyAV, pick a
 random clip start (python `random`), seek 1024 pts before it, decode, keep frames with
 start_pts <= pts < end_pts, frame.to_rgb().to_ndarray(), stack → (C,T,H,W) float32, then
 UniformTemporalSubsample(16), /255, Normalize, RandomShortSideScale(256, 320), RandomCrop(224),

@@ -1,5 +1,5 @@
 /**
- * Clip samplers with pytorchvideo's semantics (reference-semantics §8.2), in seconds:
+ * Clip samplers with pytorchvideo's semantics (docs/hf-semantics.md § "pytorchvideo: clip samplers"), in seconds:
  * - random: one clip per video per epoch, start uniform in [0, max(duration − D, 0)];
  * - uniform: consecutive clips [kD, (k+1)D), the trailing partial clip dropped, a video shorter
  *   than D still giving one clip (pytorchvideo HEAD: 1e-6 tolerance);

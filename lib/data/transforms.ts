@@ -1,6 +1,7 @@
 /**
  * Video transforms declared as data and executed natively with ATen (native/core/data), with
- * pytorchvideo/torchvision semantics (reference-semantics §7.4, §8.4–8.7). A clip enters as
+ * pytorchvideo/torchvision semantics (docs/hf-semantics.md § "HF guide: transform chains" and
+ * § "Transforms: pytorchvideo and torchvision semantics"). A clip enters as
  * float32 (C,T,H,W) 0..255 and leaves as (C,T,H',W'); the loader then collates (B,T,C,H,W).
  * Random transforms draw from a generator seeded per sample by (seed, epoch, sample index).
  */
@@ -111,7 +112,10 @@ export function preprocessorConstants(config: PreprocessorConfig): PreprocessorC
   };
 }
 
-/** The HF guide's train chain (§7.4): subsample, /255, normalize, random short side 256–320, random crop, flip. */
+/**
+ * The HF guide's train chain (docs/hf-semantics.md § "HF guide: transform chains"): subsample,
+ * /255, normalize, random short side 256–320, random crop, flip.
+ */
 export function guideTrainTransforms(
   config: PreprocessorConfig,
   numFrames: number,
@@ -128,7 +132,10 @@ export function guideTrainTransforms(
   ];
 }
 
-/** The HF guide's val/test chain (§7.4): subsample, /255, normalize, squash-resize to resize_to (antialias off by default: torchvision ≤ 0.16). */
+/**
+ * The HF guide's val/test chain (docs/hf-semantics.md § "HF guide: transform chains"): subsample,
+ * /255, normalize, squash-resize to resize_to (antialias off by default: torchvision ≤ 0.16).
+ */
 export function guideValTransforms(config: PreprocessorConfig, numFrames: number, options: { antialias?: boolean } = {}): VideoTransform[] {
   const c = preprocessorConstants(config);
   return [
@@ -140,8 +147,9 @@ export function guideValTransforms(config: PreprocessorConfig, numFrames: number
 }
 
 /**
- * The image processor's inference chain (§4.2–4.3, torchvision backend): resize the shortest edge
- * (antialiased, rounded like a uint8 image), centre crop (floor offsets), rescale, normalize.
+ * The image processor's inference chain (docs/hf-semantics.md § "Image processor:
+ * VideoMAEImageProcessor", torchvision backend): resize the shortest edge (antialiased, rounded
+ * like a uint8 image), centre crop (floor offsets), rescale, normalize.
  * With `numFrames`, a UniformTemporalSubsample comes first.
  */
 export function inferenceTransforms(config: PreprocessorConfig, numFrames?: number): VideoTransform[] {

@@ -84,7 +84,7 @@ const SPECIAL = new Set([
 
 const PROBLEM_TYPES: ProblemType[] = ['regression', 'single_label_classification', 'multi_label_classification'];
 
-/** HF's VideoMAEConfig defaults (reference-semantics.md §1.1), 2 labels LABEL_0/LABEL_1. */
+/** HF's VideoMAEConfig defaults (docs/hf-semantics.md § "Config: VideoMAEConfig fields and defaults"), 2 labels LABEL_0/LABEL_1. */
 export function defaultConfig(overrides: Partial<VideoMAEConfig> = {}): VideoMAEConfig {
   const base: VideoMAEConfig = {
     imageSize: 224,

@@ -2,7 +2,7 @@
  * Trainer callbacks, HF's TrainerCallback in camelCase. Each hook gets (args, state, control,
  * extra) and may change `control` in place (HF's callbacks return it; ours may also return a
  * partial control that is merged). DefaultFlowCallback decides when to log/evaluate/save/stop,
- * exactly as transformers' (reference-semantics §6.7).
+ * exactly as transformers' (docs/hf-semantics.md § "Trainer: evaluation, saving and best model").
  */
 import type { TrainingArguments } from './training-args';
 import type { LogEntry, TrainerControl, TrainerState } from './trainer-state';

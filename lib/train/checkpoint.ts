@@ -1,5 +1,5 @@
 /**
- * checkpoint-<step>/ folders in HF's layout (reference-semantics §6.8) and their life cycle:
+ * checkpoint-<step>/ folders in HF's layout (docs/hf-semantics.md § "Trainer: checkpoint folders") and their life cycle:
  * atomic creation (everything is written into checkpoint-<step>.tmp-<pid>, then renamed, so a
  * kill -9 mid-save leaves either the previous set of checkpoints or a complete new one), discovery
  * of the newest complete checkpoint, and rotation under saveTotalLimit (the best and the newest

@@ -1,7 +1,7 @@
 /**
  * The evaluation loop: forward in eval mode over every batch, gathering logits, labels and video
  * ids. eval_loss is the per-sample mean of the batch-mean losses (each batch weighted by its true
- * size, as accelerate's gather_for_metrics does — reference-semantics §6.6).
+ * size, as accelerate's gather_for_metrics does — docs/hf-semantics.md § "Trainer: logged values and eval_loss").
  */
 import { VideomaeError } from '../errors';
 import type { BatchSource, ComputeMetrics, EvalPrediction, TrainableModel } from './interfaces';

@@ -33,7 +33,7 @@ export interface TrainStepOptions {
   lr: number;
   /** Infinity disables clipping; the pre-clip norm is still returned. */
   maxGradNorm: number;
-  /** The micro-batch mean loss is multiplied by this before backward (accumulation, §6.5). */
+  /** The micro-batch mean loss is multiplied by this before backward (docs/hf-semantics.md § "Trainer: gradient accumulation and loss scaling"). */
   lossScale: number;
   /** Last micro-batch of the update: clip, AdamW step at lr, zero grads. */
   step: boolean;

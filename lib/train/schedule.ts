@@ -1,5 +1,5 @@
 /**
- * Learning-rate schedules exactly as transformers' optimization.py (reference-semantics §6.3):
+ * Learning-rate schedules exactly as transformers' optimization.py (docs/hf-semantics.md § "Trainer: learning-rate schedule"):
  * a LambdaLR whose step count s is the number of scheduler.step() calls so far, stepped once per
  * optimizer update after the update, so update k (1-based) uses lr = base · λ(k − 1) and the very
  * first update of a warmup schedule uses lr 0.

@@ -1,6 +1,6 @@
 /**
  * TrainerState and TrainerControl with HF's field names, serialized as trainer_state.json exactly
- * as transformers does (reference-semantics §6.9): snake_case keys sorted, indent 2, final newline.
+ * as transformers does (docs/hf-semantics.md § "Trainer: trainer_state.json"): snake_case keys sorted, indent 2, final newline.
  */
 import { VideomaeError } from '../errors';
 

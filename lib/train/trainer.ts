@@ -1,7 +1,8 @@
 /**
  * Trainer: HF's training loop in TypeScript, one native trainStep call per micro-batch.
  *
- * Step arithmetic (reference-semantics §6.3–6.7): an update = GA micro-batches (fewer for the
+ * Step arithmetic (docs/hf-semantics.md § "Trainer: learning-rate schedule" and the Trainer sections after it, up to
+ * § "Trainer: evaluation, saving and best model"): an update = GA micro-batches (fewer for the
  * last group of an epoch); updates per epoch = ceil(batches / GA); max_steps = maxSteps, or
  * ceil(numTrainEpochs · updates per epoch). The loss is the exact sample mean over the group
  * (each micro-batch mean scaled by its share of the group's labels). The scheduler steps after the

@@ -1,5 +1,5 @@
 /**
- * TrainingArguments: HF's names in camelCase, HF's defaults (reference-semantics §6.1), validated
+ * TrainingArguments: HF's names in camelCase, HF's defaults (docs/hf-semantics.md § "Trainer: TrainingArguments defaults"), validated
  * with a zod schema. Every wrong field gives one "Expected … for <field> but received …" line;
  * HF's cross-field rules (best model needs matching eval/save strategies, …) are checked after.
  */

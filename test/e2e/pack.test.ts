@@ -70,6 +70,7 @@ describe('npm pack → install as another user → load and classify', () => {
   let cache: string;
   let video: string;
   let model: string;
+  let installed: string;
 
   const as = (command: string, args: string[], cwd: string, env: Record<string, string>, timeout = 120_000): SpawnSyncReturns<string> =>
     spawnSync(command, args, {
@@ -136,7 +137,7 @@ describe('npm pack → install as another user → load and classify', () => {
     // no compiler to build with: a source build would have failed the install).
     expect(install.stdout + install.stderr).toContain('[videomae] using the prebuilt addon in prebuilds/');
 
-    const installed = path.join(app, 'node_modules', 'videomae');
+    installed = path.join(app, 'node_modules', 'videomae');
     expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
     const script = [
       "const v = require('videomae');",
@@ -191,4 +192,55 @@ describe('npm pack → install as another user → load and classify', () => {
     expect(message).toMatch(/python torch \(python3\): no torch installed/);
     expect(message).toContain('system /usr/local/libtorch: no libtorch there');
   }, 600_000);
+
+  it('never uses a build/Release of another package version silently', () => {
+    const release = path.join(installed, 'build', 'Release');
+    const prebuilds = path.join(installed, 'prebuilds', `${process.platform}-${process.arch}`);
+    const pkgFile = path.join(installed, 'package.json');
+    const version = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).version as string;
+    const manifest = JSON.parse(fs.readFileSync(path.join(prebuilds, 'videomae.node.json'), 'utf8'));
+    fs.mkdirSync(release, { recursive: true });
+    fs.copyFileSync(path.join(prebuilds, 'videomae.node'), path.join(release, 'videomae.node'));
+    const writeManifest = (packageVersion: string) =>
+      fs.writeFileSync(path.join(release, 'videomae.node.json'), JSON.stringify({ ...manifest, packageVersion }));
+    const load = () =>
+      as(
+        'node',
+        [
+          '-e',
+          "try { process.stdout.write(require('videomae').info().addon.origin) } catch (e) { process.stdout.write(`${e.code}: ${e.message}`) }",
+        ],
+        app,
+        { VIDEOMAE_CACHE: cache },
+      );
+
+    // node-gyp-build resolves build/Release first; a stale one is skipped for the prebuild, loudly.
+    writeManifest('0.0.0-stale');
+    const skipped = load();
+    expect(skipped.stdout).toBe('prebuild');
+    expect(skipped.stderr).toContain(
+      `build/Release/videomae.node was built for videomae 0.0.0-stale, this package is ${version}: skipped for prebuilds/`,
+    );
+
+    // The same build with no prebuild to fall back on: an error, not a stale addon.
+    fs.renameSync(prebuilds, `${prebuilds}.away`);
+    try {
+      expect(load().stdout).toMatch(/^ERR_VIDEOMAE_NATIVE_LOAD: .*was built for videomae 0\.0\.0-stale.*npm run build:native/);
+    } finally {
+      fs.renameSync(`${prebuilds}.away`, prebuilds);
+    }
+
+    // A manifest that claims this version is not trusted alone: the binary's compiled-in version decides.
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, version: '9.9.9' }));
+    writeManifest('9.9.9');
+    try {
+      expect(load().stdout).toBe(
+        `ERR_VIDEOMAE_NATIVE_LOAD: videomae: ${path.join(fs.realpathSync(installed), 'build', 'Release', 'videomae.node')} was built from videomae ${version}, this package is 9.9.9: rebuild it (\`npm run build:native\`) or reinstall the package`,
+      );
+    } finally {
+      fs.writeFileSync(pkgFile, JSON.stringify(pkg));
+      fs.rmSync(path.join(installed, 'build'), { recursive: true, force: true });
+    }
+  });
 });

@@ -25,7 +25,7 @@ import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
 import type { TrainingArgumentsInput } from '../../train/training-args';
 
-/** The HF guide's choices (reference-semantics §7.6), over HF's library defaults. */
+/** The HF guide's choices (docs/hf-semantics.md § "HF guide: training arguments"), over HF's library defaults. */
 export const CLI_DEFAULTS: Partial<TrainingArgumentsInput> = {
   evalStrategy: 'epoch',
   saveStrategy: 'epoch',

@@ -1,7 +1,6 @@
-// Reads one clip [start, end) of a video file (pytorchvideo's half-open rule, §8.3) as the
-// float32 (C,T,H,W) 0..255 tensor pytorchvideo gives to transforms. When the chain begins with
-// UniformTemporalSubsample, only the frames it keeps are converted (same result, less work).
-// Any thread; no N-API. One decoder per call, decoding on `decoderThreads` threads.
+// Reads one clip [start, end) of a video file (pytorchvideo's half-open rule, docs/hf-semantics.md § "pytorchvideo: clip window to frames")
+// as the float32 (C,T,H,W) 0..255 tensor pytorchvideo gives to transforms. When the chain begins with UniformTemporalSubsample, only the
+// frames it keeps are converted (same result, less work). Any thread; no N-API. One decoder per call, decoding on `decoderThreads` threads.
 #pragma once
 #include <ATen/core/Tensor.h>
 

@@ -1,6 +1,7 @@
 // Video transforms as plain data (no torch here): TypeScript declares a chain of these, the
 // binding parses it on the JS thread, and transforms.cpp executes it with ATen on a worker.
-// Semantics are pytorchvideo's / torchvision's (reference-semantics §7.4, §8.4–8.7).
+// Semantics are pytorchvideo's / torchvision's (docs/hf-semantics.md § "HF guide: transform chains" and
+// § "Transforms: pytorchvideo and torchvision semantics").
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-// HF's loss rules (reference-semantics.md §2.8): problem_type from the config, or decided once
+// HF's loss rules (docs/hf-semantics.md § "Model: loss and problem_type"): problem_type from the config, or decided once
 // from num_labels and the label dtype: regression (MSE), single_label_classification
 // (cross-entropy, mean, ignore_index -100), multi_label_classification (BCE with logits).
 #pragma once

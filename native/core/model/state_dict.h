@@ -1,4 +1,4 @@
-// HF checkpoint ↔ model parameters, with HF's loading report (reference-semantics.md §3):
+// HF checkpoint ↔ model parameters, with HF's loading report (docs/hf-semantics.md § "Checkpoints: parameter names and loading report"):
 // keys are normalised (5.x query.bias/value.bias → q_bias/v_bias, LayerNorm gamma/beta →
 // weight/bias, a bare VideoMAEModel's keys get the "videomae." prefix); keys the model lacks are
 // unexpected (a VideoMAEForPreTraining's decoder, encoder_to_decoder, mask_token); parameters the

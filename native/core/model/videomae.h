@@ -1,4 +1,4 @@
-// VideoMAEForVideoClassification in ATen, numerically HF's (reference-semantics.md §2):
+// VideoMAEForVideoClassification in ATen, numerically HF's (docs/hf-semantics.md § "Model: VideoMAEForVideoClassification forward"):
 // (B,T,C,H,W) input, Conv3d patch embedding computed as one GEMM over unfolded tubelets, the
 // fixed interleaved sin/cos table (float64 → float32, not a parameter), pre-norm layers with one
 // fused QKV GEMM (bias cat(q_bias, 0, v_bias)) and libtorch's fused SDPA, exact-erf GELU,

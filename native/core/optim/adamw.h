@@ -1,6 +1,6 @@
 // AdamW over a model's parameters, as torch.optim.AdamW with HF Trainer's two groups: weight
 // decay for Linear/Conv3d weights, none for biases (q/v biases included) and LayerNorm
-// parameters (reference-semantics.md §6.2). One fused libtorch kernel per group and step.
+// parameters (docs/hf-semantics.md § "Trainer: AdamW and weight-decay groups"). One fused libtorch kernel per group and step.
 // State is created lazily for parameters that have a gradient, like torch. State files are
 // safetensors (exp_avg.<name>, exp_avg_sq.<name>, step.<name>) with the hyper-parameters in
 // the metadata, so a resumed run continues bit for bit.

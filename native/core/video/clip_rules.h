@@ -1,4 +1,5 @@
-// pytorchvideo's exact arithmetic for clips (reference-semantics §8.3, §8.4), kept apart from
+// pytorchvideo's exact arithmetic for clips (docs/hf-semantics.md § "pytorchvideo: clip window to frames" and
+// § "UniformTemporalSubsample"), kept apart from
 // the decoder so the data loader and tests can use it directly.
 #pragma once
 #include <cstdint>

@@ -74,7 +74,7 @@ class VideoDecoder {
   // which holds indices.size() * height * width * 3 bytes (sizes from outputSize()).
   void getFramesAt(const std::vector<int64_t>& indices, const FrameOptions& options, uint8_t* out);
 
-  // pytorchvideo's clip rule (reference-semantics §8.3): frames with
+  // pytorchvideo's clip rule (docs/hf-semantics.md § "pytorchvideo: clip window to frames"): frames with
   // ceil(start/tb) <= pts - startPts < ceil(end/tb), as presentation-order indices.
   std::vector<int64_t> clipIndices(double start, double end);
   // The same with end = start + duration summed exactly (pytorchvideo adds Fractions, so its end
@@ -95,7 +95,7 @@ class VideoDecoder {
   std::unique_ptr<Impl> impl_;
 };
 
-// UniformTemporalSubsample's indices (reference-semantics §8.4): torch.linspace(0, n-1, count) in
+// UniformTemporalSubsample's indices (docs/hf-semantics.md § "UniformTemporalSubsample"): torch.linspace(0, n-1, count) in
 // float32, clamped, truncated.
 std::vector<int64_t> uniformSubsample(int64_t n, int64_t count);
 
