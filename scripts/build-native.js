@@ -84,8 +84,10 @@ function main() {
   ];
   const env = {
     ...process.env,
-    // ccache + precompiled headers: these sloppiness settings let ccache cache PCH users.
-    CCACHE_BASEDIR: process.env.CCACHE_BASEDIR || path.dirname(root),
+    // ccache + precompiled headers: these sloppiness settings let ccache cache PCH users. No
+    // CCACHE_BASEDIR: with it, a checkout in another folder was served the .gch compiled in the
+    // first one, which GCC then rejects as invalid for this folder (seen: every torch file failing
+    // under -Werror=invalid-pch in a second clone).
     CCACHE_SLOPPINESS: 'pch_defines,time_macros,include_file_mtime,include_file_ctime',
     CMAKE_BUILD_PARALLEL_LEVEL: process.env.CMAKE_BUILD_PARALLEL_LEVEL || String(require('node:os').availableParallelism()),
   };
