@@ -16,6 +16,7 @@ export type VideomaeErrorCode =
   | 'ERR_VIDEOMAE_DATASET'
   | 'ERR_VIDEOMAE_OUT_OF_MEMORY'
   | 'ERR_VIDEOMAE_NATIVE_LOAD'
+  | 'ERR_VIDEOMAE_ARCHIVE'
   | 'ERR_VIDEOMAE_INTERNAL';
 
 export class VideomaeError extends Error {
