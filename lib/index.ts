@@ -40,7 +40,30 @@ export type {
   FrameTensor,
   ImageProcessorConfig,
 } from './pipeline';
-export { resolveModel, hubCacheDir, type ResolveModelOptions } from './hub';
+export {
+  resolveModel,
+  hubCacheDir,
+  hubDownload,
+  getToken,
+  saveToken,
+  deleteToken,
+  tokenPath,
+  whoami,
+  pushToHub,
+  extractArchive,
+  resolveDatasetSource,
+  renderModelCard,
+  modelCardForFolder,
+  type PushToHubOptions,
+  type PushResult,
+  type ExtractOptions,
+  type DatasetSourceOptions,
+  type ResolveModelOptions,
+  type HubDownloadOptions,
+  type HubDownloadProgress,
+  type HubRepoType,
+  type WhoamiResult,
+} from './hub';
 export { VideoFolderDataset, type VideoFolderOptions } from './data/folder-dataset';
 export { Ucf101Dataset, type Ucf101Options } from './data/ucf101-dataset';
 export { VIDEO_EXTENSIONS, type VideoDataset, type VideoEntry, type VideoInfo, type BadVideo, type OnBadVideo } from './data/dataset';
@@ -106,6 +129,8 @@ export {
   type ComputeMetrics,
   type LrSchedulerType,
   type ModelPreset,
+  type TrainerPushOptions,
+  type HubPushReport,
 } from './train';
 export * from './metrics';
 export { renderTrainingReport, writeTrainingReport, REPORT_FILE, type ReportInput } from './report/html';

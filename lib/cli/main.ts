@@ -6,10 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { isVideomaeError } from '../errors';
 import { registerBenchCommand } from './commands/bench';
 import { registerDemoCommand } from './commands/demo';
+import { registerDownloadCommand } from './commands/download';
 import { registerEvaluateCommand } from './commands/evaluate';
+import { registerHubAuthCommands } from './commands/hub-auth';
 import { registerInfoCommand } from './commands/info';
 import { registerPredictCommand } from './commands/predict';
 import { registerProbeCommand } from './commands/probe';
+import { registerPushCommand } from './commands/push';
 import { registerSynthCommand } from './commands/synth';
 import { registerTrainCommand } from './commands/train';
 
@@ -22,6 +25,9 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerPredictCommand,
   registerDemoCommand,
   registerBenchCommand,
+  registerHubAuthCommands,
+  registerDownloadCommand,
+  registerPushCommand,
 ];
 
 export function buildProgram(): Command {

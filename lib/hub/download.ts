@@ -6,15 +6,15 @@
  * through a fake `fetch` that serves the hub's API.
  * Files land in the standard cache layout, so Python's huggingface_hub shares them.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError } from '../errors';
-import { repoFolderName } from './cache';
+import { hubDownload, resolveHubCommit } from './hub-download';
+import { describeFailure, hubEndpoint, implicitToken } from './token';
 
 export interface DownloadOptions {
   revision?: string;
   cacheDir?: string;
-  /** Defaults to $HF_TOKEN. */
+  /** Defaults to the token in effect: $HF_TOKEN, else the one `videomae login` saved. */
   accessToken?: string;
   /** A fetch to use instead of the global one (proxies, tests). */
   fetch?: typeof fetch;
@@ -33,39 +33,46 @@ export function filesToFetch(repoFiles: string[]): string[] | null {
 /**
  * Downloads repoId@revision's model files into the cache; returns the snapshot folder. Like
  * huggingface_hub's snapshot_download (pin the revision's commit, write refs/<revision>, fetch
- * each file at that commit), restricted to the files a classifier needs.
+ * each file at that commit), restricted to the files a classifier needs. The transfer itself is
+ * hubDownload's (resumable, verified, with a progress bar on a terminal).
  */
 export async function downloadToCache(repoId: string, options: DownloadOptions & { cacheDir: string }): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hub = require('@huggingface/hub') as HubModule;
-  const accessToken = options.accessToken ?? process.env.HF_TOKEN;
-  const revision = options.revision ?? 'main';
-  const credentials = { ...(accessToken ? { accessToken } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
-  const info = await hub.modelInfo({ name: repoId, additionalFields: ['sha'], revision, ...credentials });
-  const commit = (info as { sha?: string }).sha;
-  if (!commit) throw new VideomaeError(`${repoId}@${revision}: the hub did not say which commit this is`, 'ERR_VIDEOMAE_IO');
-  const repoDir = path.join(options.cacheDir, repoFolderName(repoId));
-  if (revision !== commit) {
-    fs.mkdirSync(path.join(repoDir, 'refs'), { recursive: true });
-    fs.writeFileSync(path.join(repoDir, 'refs', revision), commit);
-  }
+  const request = {
+    repo: repoId,
+    repoType: 'model' as const,
+    cacheDir: options.cacheDir,
+    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const commit = await resolveHubCommit({ ...request, revision: options.revision ?? 'main' });
+  const accessToken = options.accessToken ?? implicitToken();
   const listed: string[] = [];
-  for await (const entry of hub.listFiles({ repo: { type: 'model', name: repoId }, revision: commit, ...credentials }))
-    listed.push(entry.path);
+  try {
+    for await (const entry of hub.listFiles({
+      repo: { type: 'model', name: repoId },
+      revision: commit,
+      hubUrl: hubEndpoint(),
+      ...(accessToken ? { accessToken } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }))
+      listed.push(entry.path);
+  } catch (error) {
+    throw new VideomaeError(
+      `model ${repoId}@${commit}: listing its files failed (${describeFailure(error, accessToken)})`,
+      'ERR_VIDEOMAE_IO',
+      {
+        cause: error,
+      },
+    );
+  }
   const files = filesToFetch(listed);
   if (!files)
     throw new VideomaeError(
       `${repoId}: the repository lacks config.json or weights (model.safetensors / pytorch_model.bin)`,
       'ERR_VIDEOMAE_CHECKPOINT',
     );
-  for (const file of files) {
-    await hub.downloadFileToCacheDir({
-      repo: { type: 'model', name: repoId },
-      path: file,
-      revision: commit,
-      cacheDir: options.cacheDir,
-      ...credentials,
-    });
-  }
-  return path.join(repoDir, 'snapshots', commit);
+  const [first] = await hubDownload({ ...request, revision: commit, files });
+  return path.dirname(first);
 }

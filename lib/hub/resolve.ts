@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
 import { findCachedSnapshot, hubCacheDir, isRepoId } from './cache';
 import { downloadToCache, type DownloadOptions } from './download';
+import { hubOffline } from './token';
 
 export interface ResolveModelOptions extends DownloadOptions {
   /** Allow downloading when the model is not in the cache (default: true unless HF_HUB_OFFLINE is set). */
@@ -23,11 +24,6 @@ function checkModelFolder(dir: string, what: string): string {
   return dir;
 }
 
-function offline(): boolean {
-  const value = (process.env.HF_HUB_OFFLINE ?? '').toLowerCase();
-  return value === '1' || value === 'true' || value === 'yes';
-}
-
 /** The local folder holding `model`'s files (config.json, weights, preprocessor_config.json). */
 export async function resolveModel(model: string, options: ResolveModelOptions = {}): Promise<string> {
   if (typeof model !== 'string' || model.length === 0) throw invalidArg('model', 'a model folder or a hub id like "org/name"', model);
@@ -37,13 +33,14 @@ export async function resolveModel(model: string, options: ResolveModelOptions =
   const cached = findCachedSnapshot(model, { revision: options.revision, cacheDir });
   if (cached) return cached;
   const where = `neither a folder nor in the Hugging Face cache ${cacheDir} (revision ${options.revision ?? 'main'})`;
-  if (options.download === false || (options.download === undefined && offline())) {
+  if (options.download === false || (options.download === undefined && hubOffline())) {
     throw new VideomaeError(`model ${model}: ${where}, and downloading is off`, 'ERR_VIDEOMAE_IO');
   }
   try {
     return checkModelFolder(await downloadToCache(model, { ...options, cacheDir }), `model ${model}`);
   } catch (error) {
-    if (error instanceof VideomaeError) throw error;
+    // Checkpoint and argument errors stand as they are; a failed transfer says where we looked first.
+    if (error instanceof VideomaeError && error.code !== 'ERR_VIDEOMAE_IO') throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new VideomaeError(`model ${model}: ${where}, and downloading it failed (${detail})`, 'ERR_VIDEOMAE_IO', { cause: error });
   }

@@ -15,10 +15,24 @@ const BOOLEAN = new Set([
   'gradientCheckpointing',
   'dataloaderDropLast',
   'disableTqdm',
+  'pushToHub',
+  'hubPrivateRepo',
+  'hubAlwaysPush',
 ]);
-const STRING = new Set(['outputDir', 'lrSchedulerType', 'loggingStrategy', 'evalStrategy', 'saveStrategy', 'metricForBestModel', 'device']);
-/** Flags the train command defines itself. */
-const SKIPPED = new Set(['outputDir', 'resumeFromCheckpoint']);
+const STRING = new Set([
+  'outputDir',
+  'lrSchedulerType',
+  'loggingStrategy',
+  'evalStrategy',
+  'saveStrategy',
+  'metricForBestModel',
+  'device',
+  'hubModelId',
+  'hubStrategy',
+  'hubRevision',
+]);
+/** Flags the train command defines itself, and hubToken: a token on a command line lands in shell history and `ps` (HF_TOKEN or `videomae login` instead). */
+const SKIPPED = new Set(['outputDir', 'resumeFromCheckpoint', 'hubToken']);
 
 export function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();

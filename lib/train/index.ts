@@ -7,4 +7,5 @@ export * from './progress';
 export * from './checkpoint';
 export { Trainer, classNamesOf, type TrainerOptions, type TrainOutput, type PredictionOutput, type LoaderFactory } from './trainer';
 export { exitCodeFor } from './signals';
+export { HubPushSession, type HubPushReport, type HubPushRecord, type TrainerPushOptions } from './hub-callback';
 export { MODEL_PRESETS, presetConfig, type ModelPreset } from './model-presets';

@@ -27,6 +27,7 @@ import {
   writeFileAtomically,
 } from './checkpoint';
 import { evaluationLoop, round, type EvaluationOutput } from './evaluation-loop';
+import { HubPushSession, type HubPushReport, type TrainerPushOptions } from './hub-callback';
 import type { Batch, BatchSource, ComputeMetrics, EvalPrediction, OptimizerLike, TrainableModel } from './interfaces';
 import { JsonLinesCallback, ProgressCallback } from './progress';
 import { LrScheduler, warmupStepsFor, type SchedulerState } from './schedule';
@@ -34,6 +35,7 @@ import { installSignalGuard, type SignalGuard } from './signals';
 import { newControl, stringifySorted, TrainerState, type LogEntry, type TrainerControl } from './trainer-state';
 import { resolveTrainingArguments, trainingArgumentsToJson, type TrainingArguments, type TrainingArgumentsInput } from './training-args';
 import { writeTrainingReport } from '../report/html';
+import type { PushResult } from '../hub/push';
 import type { VideoMAEForVideoClassification } from '../model/videomae';
 import { withVideoDefaults } from './video-defaults';
 
@@ -70,6 +72,8 @@ export interface TrainOutput {
   interrupted: NodeJS.Signals | 'stop' | null;
   /** The checkpoint saved on interruption. */
   checkpoint: string | null;
+  /** With pushToHub: what the pushes at each save did (train() waits for the running one, as HF). */
+  hub?: HubPushReport;
 }
 
 export interface PredictionOutput {
@@ -131,6 +135,8 @@ export class Trainer {
   private ownedSources: BatchSource[] = [];
   /** Where the data stream stands after the last update (saved in rng_state.json). */
   private position = { epoch: 0, batchesDone: 0 };
+  /** Hub pushes (pushToHub, or a trainer.pushToHub() call): lib/train/hub-callback.ts. */
+  private hubSession: HubPushSession | null = null;
 
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== 'object') throw invalidArg('options', 'an object with model and args', options);
@@ -141,6 +147,10 @@ export class Trainer {
     this.model = resolved.model;
     this.args = resolveTrainingArguments(options.args as TrainingArgumentsInput);
     const defaults: TrainerCallback[] = [new DefaultFlowCallback()];
+    if (this.args.pushToHub) {
+      this.hubSession = new HubPushSession(this);
+      defaults.push(this.hubSession.callback);
+    }
     if (!this.args.disableTqdm) defaults.push(process.stderr.isTTY ? new ProgressCallback() : new JsonLinesCallback());
     this.callbacks = [...defaults, ...(options.callbacks ?? [])];
   }
@@ -303,8 +313,15 @@ export class Trainer {
         savedAtStep = await this.trainEpoch(source, epoch, skip, totals, savedAtStep);
         if (this.stopReason) break;
       }
-      if (this.stopReason) return await this.finishInterrupted(totals, savedAtStep);
-      return await this.finishTraining(source, totals, started);
+      const output = this.stopReason
+        ? await this.finishInterrupted(totals, savedAtStep)
+        : await this.finishTraining(source, totals, started);
+      // Inside the signal guard: a second Ctrl-C still exits while a push is being waited for.
+      if (this.hubSession) {
+        await this.hubSession.waitForPushes();
+        output.hub = this.hubSession.report();
+      }
+      return output;
     } finally {
       this.timings.trainSeconds += (performance.now() - started) / 1000;
       this.timings.dataWaitMs = source.stats?.dataWaitMs ?? this.timings.dataWaitMs;
@@ -594,6 +611,17 @@ export class Trainer {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
     writeFileAtomically(path.join(dir, FILES.trainingArgs), `${stringifySorted(trainingArgumentsToJson(this.args))}\n`);
+  }
+
+  /**
+   * HF's trainer.push_to_hub(): saves the model into outputDir, writes the model card README.md,
+   * waits for a running push and uploads outputDir (not its checkpoint-* folders) to hubModelId
+   * (default: outputDir's name under the token's user), creating the repo when missing. Throws a
+   * token-free VideomaeError when the push fails; the local files are never touched by a failure.
+   */
+  async pushToHub(options: TrainerPushOptions = {}): Promise<PushResult> {
+    this.hubSession ??= new HubPushSession(this);
+    return this.hubSession.pushFinal(options);
   }
 
   /** Writes report.html into outputDir; returns its path. */

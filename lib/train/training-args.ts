@@ -3,12 +3,16 @@
  * with a zod schema. Every wrong field gives one "Expected … for <field> but received …" line;
  * HF's cross-field rules (best model needs matching eval/save strategies, …) are checked after.
  */
+import * as path from 'node:path';
 import { z } from 'zod';
 import { VideomaeError, invalidArg } from '../errors';
+import { isRepoId } from '../hub/cache';
 
 export type IntervalStrategy = 'no' | 'steps' | 'epoch';
 export type SaveStrategy = IntervalStrategy | 'best';
 export type LrSchedulerType = 'linear' | 'cosine' | 'constant' | 'constant_with_warmup';
+/** What is pushed when (HF's HubStrategy): see lib/train/hub-callback.ts. */
+export type HubStrategy = 'end' | 'every_save' | 'checkpoint' | 'all_checkpoints';
 
 /** What the user may pass (everything but outputDir optional). */
 export interface TrainingArgumentsInput {
@@ -54,16 +58,43 @@ export interface TrainingArgumentsInput {
   device?: string;
   /** No progress bar / JSON-lines output from the trainer itself. */
   disableTqdm?: boolean;
+  /** Push to the Hugging Face Hub at each save (per hubStrategy); trainer.pushToHub() pushes the final model. */
+  pushToHub?: boolean;
+  /** "user/name" or "name" (then under the token's user); defaults to outputDir's basename, as HF. */
+  hubModelId?: string | null;
+  hubStrategy?: HubStrategy;
+  /** Defaults to HF_TOKEN, then the token file `videomae login` writes. Never written to training_args.json. */
+  hubToken?: string | null;
+  /** null: the hub's default visibility. */
+  hubPrivateRepo?: boolean | null;
+  /** Push at every save even while the previous push is still running (queued); HF skips that save by default. */
+  hubAlwaysPush?: boolean;
+  /** The branch to push to (created when missing); null: main. */
+  hubRevision?: string | null;
 }
 
 /** Fully resolved arguments: every default filled, derived values computed. */
 export interface TrainingArguments extends Required<
-  Omit<TrainingArgumentsInput, 'saveTotalLimit' | 'metricForBestModel' | 'greaterIsBetter' | 'resumeFromCheckpoint'>
+  Omit<
+    TrainingArgumentsInput,
+    | 'saveTotalLimit'
+    | 'metricForBestModel'
+    | 'greaterIsBetter'
+    | 'resumeFromCheckpoint'
+    | 'hubModelId'
+    | 'hubToken'
+    | 'hubPrivateRepo'
+    | 'hubRevision'
+  >
 > {
   saveTotalLimit: number | null;
   metricForBestModel: string | null;
   greaterIsBetter: boolean | null;
   resumeFromCheckpoint: string | boolean | null;
+  hubModelId: string | null;
+  hubToken: string | null;
+  hubPrivateRepo: boolean | null;
+  hubRevision: string | null;
 }
 
 const DEFAULTS = {
@@ -95,6 +126,13 @@ const DEFAULTS = {
   dataloaderDropLast: false,
   device: 'cpu',
   disableTqdm: false,
+  pushToHub: false,
+  hubModelId: null,
+  hubStrategy: 'every_save' as HubStrategy,
+  hubToken: null,
+  hubPrivateRepo: null,
+  hubAlwaysPush: false,
+  hubRevision: null,
 };
 
 /** Per field: the schema and the words used in its error message. */
@@ -156,6 +194,14 @@ const FIELDS = {
   resumeFromCheckpoint: [z.union([z.string().min(1), z.boolean()]).nullable(), 'a checkpoint folder or a boolean'],
   device: [z.string().regex(/^(cpu|cuda(:\d+)?|mps)$/), '"cpu", "cuda", "cuda:<index>" or "mps"'],
   disableTqdm: [z.boolean(), 'a boolean'],
+  pushToHub: [z.boolean(), 'a boolean'],
+  hubModelId: [z.string().refine(isRepoId).nullable(), 'a hub repository id like "user/name" or "name"'],
+  hubStrategy: [z.enum(['end', 'every_save', 'checkpoint', 'all_checkpoints']), 'one of end, every_save, checkpoint, all_checkpoints'],
+  // Only an empty string can fail here, so the message never repeats a token.
+  hubToken: [z.string().min(1).nullable(), 'a Hugging Face access token (a non-empty string)'],
+  hubPrivateRepo: [z.boolean().nullable(), 'a boolean'],
+  hubAlwaysPush: [z.boolean(), 'a boolean'],
+  hubRevision: [z.string().min(1).nullable(), 'a branch name'],
 } as const satisfies Record<keyof TrainingArgumentsInput, readonly [z.ZodType, string]>;
 
 type FieldName = keyof typeof FIELDS;
@@ -196,6 +242,10 @@ function crossFieldErrors(a: TrainingArguments): string[] {
     }
   }
   if (a.saveStrategy === 'best' && a.evalStrategy === 'no') errors.push('saveStrategy "best" requires an evalStrategy other than "no"');
+  // HF names the repo after the output folder when hubModelId is unset; say so now, not at the first save.
+  const repoName = path.basename(path.resolve(a.outputDir));
+  if (a.pushToHub && a.hubModelId === null && !isRepoId(repoName))
+    errors.push(`pushToHub requires a hubModelId here: the output folder's name "${repoName}" is not a valid hub repository name`);
   return errors;
 }
 
@@ -216,6 +266,10 @@ export function resolveTrainingArguments(input: TrainingArgumentsInput): Trainin
     metricForBestModel: metric,
     greaterIsBetter: merged.greaterIsBetter ?? (metric === null ? null : !metric.endsWith('loss')),
     resumeFromCheckpoint: merged.resumeFromCheckpoint ?? null,
+    hubModelId: merged.hubModelId ?? null,
+    hubToken: merged.hubToken ?? null,
+    hubPrivateRepo: merged.hubPrivateRepo ?? null,
+    hubRevision: merged.hubRevision ?? null,
   };
   const crossErrors = crossFieldErrors(args);
   if (crossErrors.length) throw new VideomaeError(`Invalid training arguments:\n  ${crossErrors.join('\n  ')}`, 'ERR_VIDEOMAE_INVALID_ARG');
@@ -233,11 +287,14 @@ export function snakeToCamel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** training_args.json content: HF's snake_case names, keys sorted. */
+/** HF's TrainingArguments.to_dict writes every *_token field as this placeholder, set or not. */
+export const HUB_TOKEN_PLACEHOLDER = '<HUB_TOKEN>';
+
+/** training_args.json content: HF's snake_case names, keys sorted; the hub token replaced by its placeholder. */
 export function trainingArgumentsToJson(args: TrainingArguments): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(args).sort((x, y) => camelToSnake(x).localeCompare(camelToSnake(y)))) {
-    out[camelToSnake(key)] = (args as unknown as Record<string, unknown>)[key];
+    out[camelToSnake(key)] = key === 'hubToken' ? HUB_TOKEN_PLACEHOLDER : (args as unknown as Record<string, unknown>)[key];
   }
   return out;
 }
@@ -248,7 +305,8 @@ export function trainingArgumentsFromJson(json: Record<string, unknown>): Traini
   const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json)) {
     const name = snakeToCamel(key);
-    if (known.has(name) && value !== null) input[name] = value;
+    // A saved file never holds the token (only its placeholder): it comes from the environment again.
+    if (known.has(name) && value !== null && name !== 'hubToken') input[name] = value;
   }
   return resolveTrainingArguments(input as unknown as TrainingArgumentsInput);
 }

@@ -11,6 +11,7 @@ import { evaluationReport, type ClassificationReport } from '../../metrics/repor
 import { classificationMetrics } from '../../metrics/report';
 import { createVideoLoader, loadFolderSplit, loadPretrained, type LabelledDataset } from '../../train/runtime';
 import { classNamesOf, Trainer } from '../../train/trainer';
+import { resolveDatasetSource } from '../../hub/dataset-source';
 
 interface EvaluateCliOptions {
   data: string;
@@ -50,7 +51,7 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<void> {
   const model = await loadPretrained(options.model, { device: options.device, dtype: 'float32' });
   try {
     const names = classNamesOf(model.config);
-    const dataset = await loadFolderSplit(options.data, options.split, names);
+    const dataset = await loadFolderSplit(await resolveDatasetSource(options.data, { split: options.split }), options.split, names);
     const preprocessorFile = path.join(options.model, 'preprocessor_config.json');
     const preprocessor = fs.existsSync(preprocessorFile)
       ? (JSON.parse(fs.readFileSync(preprocessorFile, 'utf8')) as Record<string, unknown>)
@@ -91,7 +92,10 @@ export function registerEvaluateCommand(program: Command): void {
   program
     .command('evaluate')
     .description('evaluate a fine-tuned model on a split of a video folder: accuracy, per-class metrics, confusion matrix')
-    .requiredOption('--data <dir>', 'dataset root with <split>/<Class>/<video>')
+    .requiredOption(
+      '--data <dir|archive|hf://…>',
+      'dataset root with <split>/<Class>/<video> (or an archive / hf:// URL of one, as for train)',
+    )
     .requiredOption('--model <dir>', 'model folder (config.json + model.safetensors)')
     .option('--split <name>', 'split folder to evaluate', 'test')
     .option('--json', 'print JSON')

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { VideomaeError, invalidArg } from '../../errors';
 import { classificationMetrics } from '../../metrics/report';
 import { EarlyStoppingCallback } from '../../train/callbacks';
+import { pushAfterTraining } from './push';
 import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
 import type { BatchSource } from '../../train/interfaces';
 import { MODEL_PRESETS, presetConfig } from '../../train/model-presets';
@@ -23,6 +24,7 @@ import {
 import { exitCodeFor } from '../../train/signals';
 import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
+import { resolveDatasetSource } from '../../hub/dataset-source';
 import type { TrainingArgumentsInput } from '../../train/training-args';
 
 /** The HF guide's choices (docs/hf-semantics.md § "HF guide: training arguments"), over HF's library defaults. */
@@ -73,9 +75,11 @@ async function buildModel(
   return { model: await modelFromConfig(config, { seed: args.seed ?? 42, device, dtype }), preprocessor };
 }
 
-export async function runTrain(options: TrainCliOptions): Promise<number> {
-  if (options.model && options.config)
-    throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${options.model} and ${options.config}`);
+export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
+  if (cliOptions.model && cliOptions.config)
+    throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${cliOptions.model} and ${cliOptions.config}`);
+  // --data may also be an archive or an hf:// URL: downloaded/extracted once into the caches.
+  const options = { ...cliOptions, data: await resolveDatasetSource(cliOptions.data) };
   if (!splitExists(options.data, 'train'))
     throw new VideomaeError(`${options.data} has no train/ folder (expected <data>/train/<Class>/<video>)`, 'ERR_VIDEOMAE_DATASET');
   const argsInput = { ...trainingArgumentsFromOptions(options, CLI_DEFAULTS), outputDir: options.output } as TrainingArgumentsInput;
@@ -118,6 +122,8 @@ export async function runTrain(options: TrainCliOptions): Promise<number> {
       process.stderr.write(`videomae: test accuracy ${(metrics.test_accuracy * 100).toFixed(2)} % on ${test.videos.length} videos\n`);
     }
     process.stderr.write(`videomae: model saved to ${trainer.args.outputDir} (report.html, trainer_state.json)\n`);
+    // As the HF guide ends: trainer.push_to_hub() once the model and its results are final.
+    if (trainer.args.pushToHub) return await pushAfterTraining(trainer, { model: options.model });
     return 0;
   } finally {
     await trainer.close();
@@ -129,7 +135,10 @@ export function registerTrainCommand(program: Command): void {
   const command = program
     .command('train')
     .description('fine-tune a VideoMAE classifier on a folder of videos (<data>/{train,val,test}/<Class>/<video>), HF Trainer style')
-    .requiredOption('--data <dir>', 'dataset root with train/ (and val/, test/) class folders')
+    .requiredOption(
+      '--data <dir|archive|hf://…>',
+      'dataset root with train/ (and val/, test/) class folders; or a .tar/.tar.gz/.zip of one, or hf://datasets/<owner>/<name>/<archive>',
+    )
     .option('--model <dir>', 'start from a pretrained model folder (config.json + model.safetensors)')
     .option(
       '--config <name>',
