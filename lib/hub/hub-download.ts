@@ -13,6 +13,9 @@
  * `Range: bytes=N-` after a cut (within the call, and in a later call), is checked against the
  * size (and the sha256 for LFS files) before it becomes the blob, and is locked against a
  * concurrent download of the same blob by another process.
+ *
+ * The cache folder's paths and writes are in cache-layout.ts, that lock in blob-lock.ts, the
+ * terminal progress bar in progress-bar.ts; this file is the fetching.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -20,7 +23,10 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { VideomaeError, invalidArg } from '../errors';
+import { sleep, withBlobLock } from './blob-lock';
 import { hubCacheDir, isRepoId } from './cache';
+import { COMMIT_ID, blobPath, cachedCommit, exists, fromCache, linkPointer, pointerPath, snapshotPath, writeRef } from './cache-layout';
+import { ProgressBar } from './progress-bar';
 import { describeFailure, envFlag, hubEndpoint, hubOffline, implicitToken, redactTokens } from './token';
 
 export type HubRepoType = 'model' | 'dataset';
@@ -65,7 +71,6 @@ type HubModule = typeof import('@huggingface/hub');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadHub = (): HubModule => require('@huggingface/hub') as HubModule; // only when the network is used
 
-const COMMIT_ID = /^[0-9a-f]{40}$/;
 const ETAG = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const PATHS_INFO_BATCH = 100;
 
@@ -174,148 +179,7 @@ function checkToken(ctx: Context): void {
     throw new VideomaeError('the access token is not a Hugging Face token (they start with "hf_")', 'ERR_VIDEOMAE_INVALID_ARG');
 }
 
-// ---- the cache folder -------------------------------------------------------------------------
-
-function exists(p: string): boolean {
-  return fs.existsSync(p); // follows symlinks: a dangling snapshot link counts as missing
-}
-
-function pointerPath(ctx: Context, commit: string, file: string): string {
-  return path.join(ctx.storage, 'snapshots', commit, ...file.split('/'));
-}
-
-/** The commit refs/<revision> names in the cache (or the revision itself when it is a commit id). */
-function cachedCommit(ctx: Context): string | null {
-  if (COMMIT_ID.test(ctx.revision)) return ctx.revision;
-  try {
-    const commit = fs.readFileSync(path.join(ctx.storage, 'refs', ...ctx.revision.split('/')), 'utf8').trim();
-    return COMMIT_ID.test(commit) ? commit : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The answer from the cache alone: the files' snapshot paths (or the snapshot folder), or null. */
-function fromCache(ctx: Context, files: string[] | undefined): string[] | string | null {
-  const commit = cachedCommit(ctx);
-  if (!commit) return null;
-  if (!files) {
-    const snapshot = path.join(ctx.storage, 'snapshots', commit);
-    return exists(snapshot) ? snapshot : null;
-  }
-  const paths = files.map((f) => pointerPath(ctx, commit, f));
-  return paths.every(exists) ? paths : null;
-}
-
-/** Writes refs/<revision> (only when it changes), atomically, as huggingface_hub does for non-commit revisions. */
-function writeRef(ctx: Context, commit: string): void {
-  if (COMMIT_ID.test(ctx.revision)) return;
-  const ref = path.join(ctx.storage, 'refs', ...ctx.revision.split('/'));
-  if (exists(ref) && fs.readFileSync(ref, 'utf8').trim() === commit) return;
-  fs.mkdirSync(path.dirname(ref), { recursive: true });
-  const temp = `${ref}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(temp, commit);
-  fs.renameSync(temp, ref);
-}
-
-/** snapshots/<commit>/<path> → a relative symlink to the blob (a copy where symlinks are not allowed). */
-function linkPointer(blob: string, pointer: string): void {
-  fs.mkdirSync(path.dirname(pointer), { recursive: true });
-  fs.rmSync(pointer, { force: true }); // a dangling link from an earlier, removed blob
-  try {
-    fs.symlinkSync(path.relative(path.dirname(pointer), blob), pointer);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && exists(pointer)) return; // another process linked it first
-    if (code !== 'EPERM' && code !== 'EACCES') throw error;
-    fs.copyFileSync(blob, pointer); // Windows without developer mode, as huggingface_hub
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Runs fn holding <cache>/.locks/<repo folder>/<etag>.videomae.lock (created exclusively, holding our
- * pid; a lock whose process is gone is taken over). Not huggingface_hub's flock file: Node has no
- * flock, and this must never delete a lock Python holds.
- */
-async function withBlobLock<T>(ctx: Context, etag: string, fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(ctx.cacheDir, '.locks', path.basename(ctx.storage), `${etag}.videomae.lock`);
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (lockIsStale(lock)) fs.rmSync(lock, { force: true });
-    else await sleep(100);
-    ctx.options.signal?.throwIfAborted();
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
-}
-
-function lockIsStale(lock: string): boolean {
-  let pid: number;
-  try {
-    const text = fs.readFileSync(lock, 'utf8');
-    pid = Number(text);
-    // Empty: its writer may be between open and write; give it a moment before calling it stale.
-    if (!text) return Date.now() - fs.statSync(lock).mtimeMs > 5000;
-  } catch {
-    return false; // just released: try again
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 // ---- the transfer -------------------------------------------------------------------------------
-
-/** A one-line bar on stderr: name, %, bytes, rate; redrawn at most 10 times a second. */
-class ProgressBar {
-  private lastDraw = 0;
-  private readonly started = Date.now();
-
-  constructor(
-    private readonly label: string,
-    private readonly total: number,
-    private readonly startBytes: number,
-  ) {}
-
-  update(bytes: number, final = false): void {
-    const now = Date.now();
-    if (!final && now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    const fraction = this.total > 0 ? Math.min(1, bytes / this.total) : 1;
-    const rate = (bytes - this.startBytes) / Math.max(0.001, (now - this.started) / 1000);
-    const filled = Math.round(fraction * 20);
-    const tail = ` ${String(Math.floor(fraction * 100)).padStart(3)}% |${'█'.repeat(filled)}${' '.repeat(20 - filled)}| ${formatBytes(bytes)}/${formatBytes(this.total)} ${formatBytes(rate)}/s`;
-    const room = Math.max(10, (process.stderr.columns || 80) - tail.length - 1);
-    const label = this.label.length > room ? `…${this.label.slice(-(room - 1))}` : this.label;
-    process.stderr.write(`\r${label}${tail}\x1b[K${final ? '\n' : ''}`);
-  }
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i += 1;
-  }
-  return i === 0 ? `${Math.round(value)} B` : `${value.toFixed(value >= 100 ? 0 : 1)} ${units[i]}`;
-}
 
 function sizeOf(file: string): number {
   try {
@@ -518,7 +382,7 @@ async function fill(ctx: Context, commit: string, entries: Entry[]): Promise<voi
   for (const entry of entries) {
     const pointer = pointerPath(ctx, commit, entry.path);
     if (exists(pointer)) continue;
-    const blob = path.join(ctx.storage, 'blobs', entry.etag);
+    const blob = blobPath(ctx, entry.etag);
     if (!exists(blob)) {
       await withBlobLock(ctx, entry.etag, async () => {
         if (!exists(blob)) await downloadBlob(ctx, commit, entry, blob); // it may have arrived while we waited
@@ -587,7 +451,7 @@ export async function hubDownload(options: HubDownloadOptions): Promise<string |
     if (cached) return answer(cached);
     throw hubFailure(ctx, ctx.label, error);
   }
-  const snapshot = path.join(ctx.storage, 'snapshots', commit);
+  const snapshot = snapshotPath(ctx, commit);
   try {
     const missing = files?.filter((f) => !exists(pointerPath(ctx, commit, f)));
     const entries = !files ? await listAllFiles(ctx, commit) : missing!.length > 0 ? await describeFiles(ctx, commit, missing!) : [];
