@@ -51,11 +51,21 @@ export class VideoClassificationPipeline {
     return single ? results[0] : results;
   }
 
-  /** Frees the model. Idempotent. */
+  /**
+   * Frees the model. Idempotent. While a forward is in flight the native model refuses dispose()
+   * (ERR_VIDEOMAE_BUSY), which used to escape from here and leave the model allocated for good
+   * (a second dispose() returned early): now the forward in flight finishes, forwards still queued
+   * reject with ERR_VIDEOMAE_CLOSED (see exclusive), and the model is freed when the queue drains.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    try {
+      this.model.dispose();
+    } catch (error) {
+      if ((error as VideomaeError).code !== 'ERR_VIDEOMAE_BUSY') throw error;
+      void this.modelQueue.then(() => this.model.dispose()).catch(() => undefined);
+    }
   }
 
   private async run(inputs: VideoInput[], o: ResolvedOptions): Promise<Prediction[][]> {
@@ -116,7 +126,10 @@ export class VideoClassificationPipeline {
 
   /** The model runs one forward at a time: concurrent calls (or a stream beside a call) queue here. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.modelQueue.then(work);
+    const run = this.modelQueue.then(() => {
+      if (this.disposed) throw new VideomaeError('the classifier was disposed', 'ERR_VIDEOMAE_CLOSED');
+      return work();
+    });
     this.modelQueue = run.then(
       () => undefined,
       () => undefined,

@@ -1,9 +1,10 @@
 /**
  * checkpoint-<step>/ folders in HF's layout (docs/hf-semantics.md § "Trainer: checkpoint folders") and their life cycle:
  * atomic creation (everything is written into checkpoint-<step>.tmp-<pid>, then renamed, so a
- * kill -9 mid-save leaves either the previous set of checkpoints or a complete new one), discovery
+ * kill -9 mid-save leaves either the previous set of checkpoints or a complete new one), atomic
+ * deletion (renamed to checkpoint-<step>.del-<pid> before anything inside is removed), discovery
  * of the newest complete checkpoint, and rotation under saveTotalLimit (the best and the newest
- * are always kept).
+ * are always kept). Invariant: a folder named checkpoint-<step> is always complete.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,7 +22,8 @@ export const FILES = {
 } as const;
 
 const FINAL_NAME = /^checkpoint-(\d+)$/;
-const TEMP_NAME = /^checkpoint-\d+\.(?:tmp|old)-(\d+)$/;
+// tmp: being written; old: a same-step checkpoint being replaced; del: being deleted.
+const TEMP_NAME = /^(checkpoint-\d+)\.(tmp|old|del)-(\d+)$/;
 
 export function checkpointDir(outputDir: string, step: number): string {
   return path.join(outputDir, `${CHECKPOINT_PREFIX}-${step}`);
@@ -47,19 +49,41 @@ export function latestCheckpoint(outputDir: string): string | null {
   return all.length ? all[all.length - 1] : null;
 }
 
-/** Removes temp folders left behind by a killed process (any whose pid is no longer running). */
+/**
+ * Removes temp folders left behind by a killed process (any whose pid is no longer running).
+ * A `.old-<pid>` folder whose checkpoint-<step> is missing was killed between the two renames of
+ * a same-step replacement: it was a complete checkpoint, so it is renamed back instead.
+ */
 export function removeStaleTemporaries(outputDir: string): string[] {
   if (!fs.existsSync(outputDir)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(outputDir)) {
     const match = TEMP_NAME.exec(name);
     if (!match) continue;
-    const pid = Number(match[1]);
+    const pid = Number(match[3]);
     if (pid !== process.pid && isAlive(pid)) continue;
+    const finalDir = path.join(outputDir, match[1]);
+    if (match[2] === 'old' && !fs.existsSync(finalDir)) {
+      fs.renameSync(path.join(outputDir, name), finalDir);
+      continue;
+    }
     fs.rmSync(path.join(outputDir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
+}
+
+/**
+ * Deletes a checkpoint folder so that a kill -9 midway cannot leave a partly deleted folder under
+ * its final name: fs.rmSync unlinks file by file (model.safetensors before trainer_state.json), and
+ * such a remnant is listed as complete and picked by --resume, which then fails. The folder is
+ * renamed (atomic) to checkpoint-<step>.del-<pid> first; removeStaleTemporaries clears remnants.
+ */
+export function removeCheckpoint(dir: string): void {
+  const doomed = `${dir}.del-${process.pid}`;
+  fs.rmSync(doomed, { recursive: true, force: true });
+  fs.renameSync(dir, doomed);
+  fs.rmSync(doomed, { recursive: true, force: true });
 }
 
 function isAlive(pid: number): boolean {
@@ -161,7 +185,7 @@ export function rotateCheckpoints(outputDir: string, limit: number | null, bestC
   for (const dir of all) {
     if (excess <= 0) break;
     if (protectedDirs.has(path.resolve(dir))) continue;
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeCheckpoint(dir);
     deleted.push(dir);
     excess -= 1;
   }

@@ -21,6 +21,7 @@ import {
   latestCheckpoint,
   listCheckpoints,
   readJson,
+  removeCheckpoint,
   removeStaleTemporaries,
   rotateCheckpoints,
   writeCheckpointAtomically,
@@ -590,10 +591,13 @@ export class Trainer {
     }
     if (args.saveTotalLimit === 1 && this.state.bestModelCheckpoint) {
       const best = path.resolve(this.state.bestModelCheckpoint);
-      for (const dir of listCheckpoints(args.outputDir)) if (path.resolve(dir) !== best) fs.rmSync(dir, { recursive: true, force: true });
+      // removeCheckpoint, not fs.rmSync: this deletes the newest checkpoint, and a kill midway
+      // must not leave a partly deleted checkpoint-<step> for --resume to pick.
+      for (const dir of listCheckpoints(args.outputDir)) if (path.resolve(dir) !== best) removeCheckpoint(dir);
     }
     await this.saveModel(args.outputDir);
-    fs.writeFileSync(path.join(args.outputDir, FILES.trainerState), this.state.serialize(this.control));
+    // Atomic: a kill mid-write must not leave a truncated trainer_state.json.
+    writeFileAtomically(path.join(args.outputDir, FILES.trainerState), this.state.serialize(this.control));
     if (this.options.writeReport !== false) this.writeReport();
     return { globalStep: this.state.globalStep, trainingLoss, metrics, interrupted: null, checkpoint: null };
   }
