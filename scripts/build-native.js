@@ -7,6 +7,9 @@
 // videomae.node.json: the package version and the libtorch version it needs at load time (the
 // addon has no RUNPATH to libtorch; lib/native/libtorch-preload.ts reads the manifest).
 // VIDEOMAE_WERROR=0 builds without -Werror (the npm install hook on a user's compiler).
+// VIDEOMAE_SANITIZE=address,undefined builds an instrumented addon for `npm run test:asan`
+// (scripts/test-asan.sh) into build-asan/ (the default --out then; build/ is refused, so the
+// ordinary build is never replaced by an instrumented one). Its manifest records `sanitize`.
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -22,12 +25,14 @@ function newestMtime(entry) {
   return newest;
 }
 
-function manifestFor(libtorch, cuda) {
+function manifestFor(libtorch, cuda, sanitize) {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   return {
     packageVersion: pkg.version,
     napiVersion: pkg.binary.napi_versions[0],
     libtorch: { version: libtorch.version, cuda: Boolean(cuda && libtorch.cuda), builtAgainst: libtorch.dir },
+    // Only in sanitizer builds: the ordinary manifest stays as it was.
+    ...(sanitize ? { sanitize } : {}),
   };
 }
 
@@ -54,21 +59,40 @@ function cudaDefines(libtorch) {
   return fs.existsSync(nvrtc) ? [`--CDCUDA_NVRTC_LIB=${nvrtc}`] : [];
 }
 
+// cmake-js configures only a build folder that has no CMakeCache.txt yet, so a -D it passes later
+// never reaches the cache: drop the cache when it holds another sanitizer list than the one asked
+// for (the objects rebuild anyway when the flags change). A folder that never had one (build/,
+// without VIDEOMAE_SANITIZE) is left alone.
+function dropCacheOfOtherSanitizers(out, sanitize) {
+  const cache = path.join(out, 'CMakeCache.txt');
+  if (!fs.existsSync(cache)) return;
+  const cached = /^VIDEOMAE_SANITIZE:STRING=(.*)$/m.exec(fs.readFileSync(cache, 'utf8'))?.[1] ?? '';
+  if (cached !== sanitize) fs.rmSync(cache);
+}
+
 function main() {
   const args = process.argv.slice(2);
   const outIndex = args.indexOf('--out');
-  const out = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(root, 'build');
+  const sanitize = (process.env.VIDEOMAE_SANITIZE || '').trim();
+  if (sanitize && !/^[a-z,-]+$/.test(sanitize)) {
+    throw new Error(`VIDEOMAE_SANITIZE=${sanitize}: expected a -fsanitize= list such as address,undefined`);
+  }
+  const out = outIndex >= 0 ? path.resolve(args[outIndex + 1]) : path.join(root, sanitize ? 'build-asan' : 'build');
+  if (sanitize && out === path.join(root, 'build')) {
+    throw new Error('VIDEOMAE_SANITIZE builds never go to build/ (the addon everyone loads): use --out build-asan');
+  }
   const libtorch = resolveLibtorch({ fetch: true });
   const cuda = wantCuda();
   if (cuda && !libtorch.cuda) throw new Error(`VIDEOMAE_CUDA=1 but ${libtorch.dir} has no libtorch_cuda.so`);
   const config = args.includes('--debug') ? 'Debug' : 'Release';
   const addon = path.join(out, config, 'videomae.node');
-  const manifest = manifestFor(libtorch, cuda);
+  const manifest = manifestFor(libtorch, cuda, sanitize);
   if (!args.includes('--force') && upToDate(addon, libtorch, manifest)) {
     process.stderr.write(`[videomae] native addon up to date: ${path.relative(root, addon)}\n`);
     return;
   }
   process.stderr.write(`[videomae] building the native addon against libtorch ${libtorch.version} (${libtorch.source}: ${libtorch.dir})\n`);
+  dropCacheOfOtherSanitizers(out, sanitize);
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
   const cmakeArgs = [
     cmakeJs,
@@ -80,6 +104,7 @@ function main() {
     `--CDLIBTORCH_SOURCE=${libtorch.source} ${libtorch.version}`,
     `--CDVIDEOMAE_CUDA=${cuda && libtorch.cuda ? 'ON' : 'OFF'}`,
     `--CDVIDEOMAE_WERROR=${process.env.VIDEOMAE_WERROR === '0' ? 'OFF' : 'ON'}`,
+    ...(sanitize ? [`--CDVIDEOMAE_SANITIZE=${sanitize}`] : []),
     ...(cuda ? cudaDefines(libtorch) : []),
   ];
   const env = {

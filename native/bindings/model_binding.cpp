@@ -390,7 +390,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
 
   Napi::Value device(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), "device", [&]() -> Napi::Value {
-      if (!state_) fail(ErrorCode::Closed, "device: the model was disposed");
+      if (!state_) fail(ErrorCode::Closed, "the model was disposed");  // guarded() prefixes "device: "
       return Napi::String::New(info.Env(), state_->model->device().str());
     });
   }
@@ -398,7 +398,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
   Napi::Value dispose(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), "dispose", [&]() -> Napi::Value {
       if (!state_) return info.Env().Undefined();
-      if (state_->busy) fail(ErrorCode::Busy, "dispose: an operation on this model is in flight");
+      if (state_->busy) fail(ErrorCode::Busy, "an operation on this model is in flight");  // guarded() prefixes "dispose: "
       state_.reset();
       return info.Env().Undefined();
     });

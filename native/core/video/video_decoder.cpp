@@ -371,8 +371,9 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
   // Showing the frame upright means turning it clockwise by the opposite of the matrix angle.
   const int rotation = options.autoRotate ? (360 - meta.rotation) % 360 : 0;
   size_t next = 0;
-  int64_t seekKey = -1;     // keyframe of the last seek (decoding on from there)
-  bool justSeeked = false;  // the next frame out is the first after a seek
+  int64_t seekKey = -1;      // keyframe of the last seek (decoding on from there)
+  int64_t steppedBack = -1;  // keyframe the last step back for the current target sought (-1: none)
+  bool justSeeked = false;   // the next frame out is the first after a seek
   bool triedStart = false;
   int64_t taintedBefore = -1;  // frames before this index were decoded from corrupt data
   while (next < targets.size()) {
@@ -384,6 +385,7 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
     if (!positionKnown || target <= lastOutput || skippedMark[target] || (key > lastOutput + kSeekGain && key > seekKey)) {
       seekToKeyframe(key);
       seekKey = key;
+      steppedBack = -1;
       justSeeked = true;
       taintedBefore = -1;
     }
@@ -405,10 +407,15 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
         // The demuxer landed after the target (its seek index disagrees with the packet pts):
         // step back one keyframe, finally to the very start.
         av_frame_unref(frame.get());
-        const int64_t previous = index.previousKeyframe(seekKey);
+        // Each step goes one keyframe before the last one tried. (It went back from seekKey,
+        // which is set to the target's keyframe below: when the demuxer kept landing after the
+        // target, it sought the same keyframe again forever, a hang on an AVI with a corrupt
+        // index, found by fuzz/video_decoder_fuzzer.cpp.)
+        const int64_t previous = index.previousKeyframe(steppedBack >= 0 ? steppedBack : seekKey);
         const int64_t fallback = previous >= 0 ? previous : 0;
         triedStart = fallback == 0;
         seekToKeyframe(fallback);
+        steppedBack = fallback;
         taintedBefore = -1;
         seekKey = std::max<int64_t>(key, fallback);  // do not seek forward again for this target
         justSeeked = true;

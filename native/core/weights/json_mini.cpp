@@ -193,9 +193,17 @@ class Parser {
           break;
         case 'u': {
           uint32_t cp = parseHex4();
-          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= text_.size() && text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
+          // A UTF-16 surrogate must come as a high + low pair (u+D83D u+DE00 escape U+1F600). A
+          // lone or mismatched one encodes no character: it used to come out as invalid UTF-8, or,
+          // for a high surrogate before a non-surrogate escape, as a garbage code point above
+          // U+10FFFF (found by fuzz/json_fuzzer.cpp). serde_json, which writes safetensors
+          // headers, rejects them too.
+          if (cp >= 0xDC00 && cp < 0xE000) error("unpaired surrogate in \\u escape");
+          if (cp >= 0xD800 && cp < 0xDC00) {
+            if (pos_ + 6 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u') error("unpaired surrogate in \\u escape");
             pos_ += 2;
             uint32_t low = parseHex4();
+            if (low < 0xDC00 || low >= 0xE000) error("unpaired surrogate in \\u escape");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
           appendUtf8(out, cp);

@@ -13,6 +13,10 @@ namespace videomae::weights {
 
 struct JsonValue {
   enum class Kind { Null, Bool, Number, String, Array, Object };
+  // Declared so that clang (with libstdc++, C++20) compiles the recursive `object` member below:
+  // without it, checking JsonValue's implicit default constructor instantiates
+  // pair<string, JsonValue> before JsonValue is complete (the fuzz targets build with clang).
+  JsonValue() = default;
   Kind kind = Kind::Null;
   bool boolean = false;
   double number = 0;

@@ -13,8 +13,12 @@ namespace videomae::weights {
 
 namespace {
 
+// Objects are owned by the Unpickler's arena and refer to each other by plain pointers. (They
+// were shared_ptrs: a pickle can build cycles through the memo, e.g. a dict holding itself, which
+// then leaked on every load, and a deeply nested list was freed by recursion deep enough to
+// overflow the stack. The arena frees everything, cyclic or deep, in one flat loop.)
 struct Obj;
-using ObjPtr = std::shared_ptr<Obj>;
+using ObjPtr = Obj*;
 
 struct Obj {
   enum class Kind { None, Bool, Int, Float, Str, Tuple, List, Dict, Global, Tensor, Mark };
@@ -26,12 +30,6 @@ struct Obj {
   std::vector<std::pair<ObjPtr, ObjPtr>> dict;
   at::Tensor tensor;
 };
-
-ObjPtr make(Obj::Kind kind) {
-  auto o = std::make_shared<Obj>();
-  o->kind = kind;
-  return o;
-}
 
 at::ScalarType storageDtype(const std::string& global, const std::string& what) {
   static const std::map<std::string, at::ScalarType> types = {
@@ -106,6 +104,11 @@ class Unpickler {
     }
     bad("MARK not found");
   }
+  ObjPtr make(Obj::Kind kind) {
+    arena_.push_back(std::make_unique<Obj>());
+    arena_.back()->kind = kind;
+    return arena_.back().get();
+  }
   ObjPtr intObj(int64_t v) {
     ObjPtr o = make(Obj::Kind::Int);
     o->i = v;
@@ -129,6 +132,7 @@ class Unpickler {
   const StorageLoader& loader_;
   const std::string& what_;
   size_t pos_ = 0;
+  std::vector<std::unique_ptr<Obj>> arena_;  // owns every object; they die with the Unpickler
   std::vector<ObjPtr> stack_;
   std::map<uint64_t, ObjPtr> memo_;
   std::map<std::string, at::Tensor> storages_;
@@ -324,17 +328,29 @@ ObjPtr Unpickler::reduce(const ObjPtr& callable, const ObjPtr& args) {
     const at::Tensor& storage = args->items[0]->tensor;
     int64_t offset = args->items[1]->i;
     std::vector<int64_t> size = intTuple(args->items[2], what_), stride = intTuple(args->items[3], what_);
+    // The lengths are compared before `stride` is indexed by the dimensions of `size` (a stride
+    // tuple shorter than the size tuple was read past its end), and the extent is summed with
+    // overflow checks: sizes and strides are arbitrary 64-bit pickle ints, whose product used to
+    // overflow (undefined behaviour) and could wrap back into range. Both found by
+    // fuzz/unpickler_fuzzer.cpp.
+    if (size.size() != stride.size() || offset < 0) bad("tensor view outside its storage");
     int64_t last = offset;
     for (size_t k = 0; k < size.size(); ++k) {
       if (size[k] == 0) {
         last = -1;
         break;
       }
-      last += (size[k] - 1) * stride[k];
+      int64_t step = 0;
+      if (__builtin_mul_overflow(size[k] - 1, stride[k], &step) || __builtin_add_overflow(last, step, &last))
+        bad("tensor view outside its storage");
     }
-    if (size.size() != stride.size() || offset < 0 || last >= storage.numel()) bad("tensor view outside its storage");
+    if (last >= storage.numel()) bad("tensor view outside its storage");
     ObjPtr o = make(Obj::Kind::Tensor);
-    o->tensor = storage.as_strided(size, stride, offset).clone(at::MemoryFormat::Contiguous);
+    // The view itself, as torch.load returns it (the state-dict loader copies it into the
+    // parameter). It was cloned into a contiguous tensor: a stride-0 view of a one-element storage
+    // with size (2e9,) then allocated and wrote 8 GB from a pickle of 200 bytes (found by review,
+    // confirmed with fuzz/unpickler_fuzzer.cpp's memory limit). A view costs no memory of its own.
+    o->tensor = storage.as_strided(size, stride, offset);
     return o;
   }
   if (name == "torch._utils._rebuild_parameter" && !args->items.empty() && args->items[0]->kind == Obj::Kind::Tensor) return args->items[0];
@@ -357,7 +373,8 @@ bool isTensorDict(const ObjPtr& o) {
 }  // namespace
 
 NamedTensors unpickleStateDict(const std::string& data, const StorageLoader& loadStorage, const std::string& what) {
-  ObjPtr root = Unpickler(data, loadStorage, what).run();
+  Unpickler unpickler(data, loadStorage, what);  // owns `root` and everything it holds
+  ObjPtr root = unpickler.run();
   if (!isTensorDict(root) && root->kind == Obj::Kind::Dict) {
     for (const char* key : {"state_dict", "model", "module"}) {
       const ObjPtr* inner = findKey(root, key);

@@ -4,6 +4,8 @@
 // outside the data section or overlapping, a byte length that does not match dtype × shape →
 // ErrorCode::Checkpoint naming the file and the tensor. Nothing partial is returned on error.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -14,6 +16,10 @@ namespace videomae::weights {
 constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
 
 NamedTensors readSafetensors(const std::string& path);
+
+// The same reader over a whole file held in memory (`what` names it in errors); the fuzz target
+// (fuzz/safetensors_fuzzer.cpp) reads through it, so both share every check.
+NamedTensors readSafetensorsBuffer(const uint8_t* data, size_t size, const std::string& what);
 
 // Writes atomically (a temporary file renamed into place). Tensors are written contiguous from
 // CPU in their own dtype; `metadata` becomes "__metadata__" (HF writes {"format": "pt"}).

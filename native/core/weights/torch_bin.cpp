@@ -1,10 +1,12 @@
 #include "core/weights/torch_bin.h"
 
 #include <ATen/ATen.h>
+#include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
 
 #include <cstring>
 #include <fstream>
+#include <memory>
 
 #include "core/errors.h"
 #include "core/weights/restricted_unpickler.h"
@@ -26,6 +28,29 @@ bool isZip(const std::string& path) {
   return in.gcount() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
 }
 
+// The archive's state dict; `what` names the file (or buffer) in errors.
+NamedTensors readArchive(caffe2::serialize::PyTorchStreamReader& reader, const std::string& what) {
+  if (reader.hasRecord("byteorder") && recordText(reader, "byteorder") != "little")
+    fail(ErrorCode::Checkpoint, what + ": big-endian checkpoints are not supported");
+  if (!reader.hasRecord("data.pkl")) fail(ErrorCode::Checkpoint, what + ": the archive has no data.pkl (not a torch.save file)");
+  std::string pickle = recordText(reader, "data.pkl");
+  StorageLoader load = [&](const std::string& key, at::ScalarType dtype, int64_t numel) {
+    std::string record = "data/" + key;
+    if (key.find('/') != std::string::npos || !reader.hasRecord(record)) fail(ErrorCode::Checkpoint, what + ": missing storage " + record);
+    auto [data, size] = reader.getRecord(record);
+    uint64_t needed = static_cast<uint64_t>(numel) * c10::elementSize(dtype);
+    if (numel < 0 || size < needed) fail(ErrorCode::Checkpoint, what + ": storage " + record + " is shorter than declared");
+    at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
+    if (needed > 0) std::memcpy(t.data_ptr(), data.get(), needed);
+    return t;
+  };
+  return unpickleStateDict(pickle, load, what);
+}
+
+[[noreturn]] void archiveError(const std::string& what, const c10::Error& error) {
+  fail(ErrorCode::Checkpoint, what + ": cannot read the archive (" + std::string(error.what_without_backtrace()).substr(0, 300) + ")");
+}
+
 }  // namespace
 
 NamedTensors readTorchBin(const std::string& path) {
@@ -33,24 +58,20 @@ NamedTensors readTorchBin(const std::string& path) {
     fail(ErrorCode::Checkpoint, path + ": not a torch.save zip archive (the legacy pre-1.6 format and other files are not supported)");
   try {
     caffe2::serialize::PyTorchStreamReader reader(path);
-    if (reader.hasRecord("byteorder") && recordText(reader, "byteorder") != "little")
-      fail(ErrorCode::Checkpoint, path + ": big-endian checkpoints are not supported");
-    if (!reader.hasRecord("data.pkl")) fail(ErrorCode::Checkpoint, path + ": the archive has no data.pkl (not a torch.save file)");
-    std::string pickle = recordText(reader, "data.pkl");
-    StorageLoader load = [&](const std::string& key, at::ScalarType dtype, int64_t numel) {
-      std::string record = "data/" + key;
-      if (key.find('/') != std::string::npos || !reader.hasRecord(record))
-        fail(ErrorCode::Checkpoint, path + ": missing storage " + record);
-      auto [data, size] = reader.getRecord(record);
-      uint64_t needed = static_cast<uint64_t>(numel) * c10::elementSize(dtype);
-      if (numel < 0 || size < needed) fail(ErrorCode::Checkpoint, path + ": storage " + record + " is shorter than declared");
-      at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
-      if (needed > 0) std::memcpy(t.data_ptr(), data.get(), needed);
-      return t;
-    };
-    return unpickleStateDict(pickle, load, path);
+    return readArchive(reader, path);
   } catch (const c10::Error& error) {
-    fail(ErrorCode::Checkpoint, path + ": cannot read the archive (" + std::string(error.what_without_backtrace()).substr(0, 300) + ")");
+    archiveError(path, error);
+  }
+}
+
+NamedTensors readTorchBinBuffer(const uint8_t* data, size_t size, const std::string& what) {
+  if (size < 4 || data[0] != 'P' || data[1] != 'K' || data[2] != 3 || data[3] != 4)
+    fail(ErrorCode::Checkpoint, what + ": not a torch.save zip archive (the legacy pre-1.6 format and other files are not supported)");
+  try {
+    caffe2::serialize::PyTorchStreamReader reader(std::make_shared<caffe2::serialize::MemoryReadAdapter>(data, static_cast<off_t>(size)));
+    return readArchive(reader, what);
+  } catch (const c10::Error& error) {
+    archiveError(what, error);
   }
 }
 

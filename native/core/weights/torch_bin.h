@@ -3,6 +3,8 @@
 // Anything that is not a {name: tensor} dict (optionally nested under "state_dict"/"model")
 // is ErrorCode::Checkpoint; the legacy non-zip format is reported as such.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/weights/named_tensors.h"
@@ -10,5 +12,9 @@
 namespace videomae::weights {
 
 NamedTensors readTorchBin(const std::string& path);
+
+// The same over a whole archive held in memory (`what` names it in errors); the fuzz target
+// (fuzz/torch_bin_fuzzer.cpp) reads through it, so both share every check.
+NamedTensors readTorchBinBuffer(const uint8_t* data, size_t size, const std::string& what);
 
 }  // namespace videomae::weights
