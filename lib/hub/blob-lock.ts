@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isProcessAlive } from '../process-alive';
 
 /** What the lock needs of a download's context (hub-download's Context has it). */
 export interface BlobLockContext {
@@ -57,10 +58,5 @@ function lockIsStale(lock: string): boolean {
     return false; // just released: try again
   }
   if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !isProcessAlive(pid);
 }

@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { VideomaeError, isVideomaeError } from '../errors';
 import { extractArchive, type ExtractOptions } from './archive';
 import { hubDownload, type HubDownloadOptions, type HubRepoType } from './hub-download';
+import { isProcessAlive } from '../process-alive';
 
 export interface DatasetSourceOptions {
   /** Where extracted archives go (default: `$VIDEOMAE_CACHE` or `$XDG_CACHE_HOME/videomae` / `~/.cache/videomae`, + `datasets/`). */
@@ -105,16 +106,7 @@ function removeAbandonedPartials(target: string): void {
   const prefix = `${path.basename(target)}.partial-`;
   for (const name of fs.readdirSync(path.dirname(target))) {
     const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length).split('-')[0] : NaN);
-    if (Number.isInteger(pid) && !processAlive(pid)) fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (Number.isInteger(pid) && !isProcessAlive(pid)) fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
   }
 }
 

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError } from '../errors';
+import { isProcessAlive } from '../process-alive';
 
 export const CHECKPOINT_PREFIX = 'checkpoint';
 export const FILES = {
@@ -61,7 +62,7 @@ export function removeStaleTemporaries(outputDir: string): string[] {
     const match = TEMP_NAME.exec(name);
     if (!match) continue;
     const pid = Number(match[3]);
-    if (pid !== process.pid && isAlive(pid)) continue;
+    if (pid !== process.pid && isProcessAlive(pid)) continue;
     const finalDir = path.join(outputDir, match[1]);
     if (match[2] === 'old' && !fs.existsSync(finalDir)) {
       fs.renameSync(path.join(outputDir, name), finalDir);
@@ -84,15 +85,6 @@ export function removeCheckpoint(dir: string): void {
   fs.rmSync(doomed, { recursive: true, force: true });
   fs.renameSync(dir, doomed);
   fs.rmSync(doomed, { recursive: true, force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

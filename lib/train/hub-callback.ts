@@ -38,6 +38,7 @@ import type { CallbackEvent, TrainerCallback } from './callbacks';
 import { stepOf } from './checkpoint';
 import type { TrainerState } from './trainer-state';
 import { trainingArgumentsToJson, type TrainingArguments } from './training-args';
+import { isProcessAlive } from '../process-alive';
 
 /** What the session needs from the Trainer. */
 export interface HubHost {
@@ -129,15 +130,6 @@ function rootFilesOf(checkpoint: string): string[] {
   return [...new Set(files)].sort();
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class HubPushSession {
   readonly callback: TrainerCallback;
   private readonly report_: HubPushReport = { repo: null, records: [], skippedSteps: [], failed: 0, lastError: null };
@@ -199,7 +191,7 @@ export class HubPushSession {
     if (fs.existsSync(this.outputDir)) {
       for (const name of fs.readdirSync(this.outputDir)) {
         const m = STAGING.exec(name);
-        if (m && (Number(m[1]) === process.pid || !isAlive(Number(m[1]))))
+        if (m && (Number(m[1]) === process.pid || !isProcessAlive(Number(m[1]))))
           fs.rmSync(path.join(this.outputDir, name), { recursive: true, force: true });
       }
     }
