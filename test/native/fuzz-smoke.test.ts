@@ -31,7 +31,7 @@ interface FuzzScript {
 const fuzz = require(path.join(repoRoot, 'scripts', 'fuzz.js')) as FuzzScript;
 const tools = fuzz.toolchain();
 const live = tools.ok ? describe : describe.skip;
-if (!tools.ok) console.warn(`SKIPPED fuzz smoke: ${tools.why} (scripts/setup.sh installs clang and libclang-rt-14-dev)`);
+if (!tools.ok) console.warn(`SKIPPED fuzz smoke: ${tools.why}; scripts/setup.sh installs clang and libclang-rt-14-dev`);
 
 const SECONDS = Number(process.env.VIDEOMAE_FUZZ_SMOKE_SECONDS ?? 5);
 

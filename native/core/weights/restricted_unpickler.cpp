@@ -329,10 +329,9 @@ ObjPtr Unpickler::reduce(const ObjPtr& callable, const ObjPtr& args) {
     int64_t offset = args->items[1]->i;
     std::vector<int64_t> size = intTuple(args->items[2], what_), stride = intTuple(args->items[3], what_);
     // The lengths are compared before `stride` is indexed by the dimensions of `size` (a stride
-    // tuple shorter than the size tuple was read past its end), and the extent is summed with
-    // overflow checks: sizes and strides are arbitrary 64-bit pickle ints, whose product used to
-    // overflow (undefined behaviour) and could wrap back into range. Both found by
-    // fuzz/unpickler_fuzzer.cpp.
+    // tuple shorter than the size tuple was read past its end: found by fuzz/unpickler_fuzzer.cpp),
+    // and the extent is summed with overflow checks (sizes and strides are arbitrary 64-bit pickle
+    // ints, whose product used to overflow, undefined behaviour, and could wrap back into range).
     if (size.size() != stride.size() || offset < 0) bad("tensor view outside its storage");
     int64_t last = offset;
     for (size_t k = 0; k < size.size(); ++k) {
