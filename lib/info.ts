@@ -1,9 +1,7 @@
 /** info(): versions and capabilities of this installation (package, Node-API, libtorch, CUDA, FFmpeg). */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import { addonOrigin, native, packageRoot, type AddonOrigin, type NativeInfo } from './native/binding';
-import { loadedLibtorch, readBuildManifest, type BuildManifest } from './native/libtorch-preload';
+import { addonOrigin, native, packageJson, packageRoot, type AddonOrigin, type NativeInfo } from './native/binding';
+import { loadedLibtorch, type BuildManifest } from './native/libtorch-preload';
 
 export interface VideomaeInfo extends NativeInfo {
   package: { name: string; version: string; root: string };
@@ -11,10 +9,6 @@ export interface VideomaeInfo extends NativeInfo {
   /** The loaded .node, how it was chosen, and its build manifest (versions it was built for). */
   addon: { path: string | null; origin: AddonOrigin['origin'] | null; manifest: BuildManifest | null };
   cpu: NativeInfo['cpu'] & { model: string; cores: number };
-}
-
-function packageJson(): { name: string; version: string } {
-  return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string };
 }
 
 export function info(): VideomaeInfo {
@@ -26,11 +20,7 @@ export function info(): VideomaeInfo {
     package: { name: pkg.name, version: pkg.version, root: packageRoot() },
     node: { version: process.version, platform: process.platform, arch: process.arch },
     libtorch: { ...nativeInfo.libtorch, source: loadedLibtorch()?.place ?? nativeInfo.libtorch.source },
-    addon: {
-      path: addonOrigin()?.path ?? null,
-      origin: addonOrigin()?.origin ?? null,
-      manifest: addonOrigin() ? readBuildManifest(addonOrigin()!.path) : null,
-    },
+    addon: { path: addonOrigin()?.path ?? null, origin: addonOrigin()?.origin ?? null, manifest: addonOrigin()?.manifest ?? null },
     cpu: { ...nativeInfo.cpu, model: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism() },
   };
 }

@@ -17,16 +17,21 @@ export function isRepoId(value: string): boolean {
   return REPO_ID.test(value) && !value.includes('..') && !value.endsWith('.');
 }
 
-function expandHome(p: string): string {
-  return p.startsWith('~') ? path.join(os.homedir(), p.slice(1)) : p;
+/** Python's os.path.expanduser for the current user: `~` and `~/…` only. */
+export function expandUser(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+/** $HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface. */
+export function hfHome(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(expandUser(env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'huggingface')));
 }
 
 /** The hub cache folder for these environment variables (process.env by default). */
 export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env.HF_HUB_CACHE || env.HUGGINGFACE_HUB_CACHE;
-  if (explicit) return path.resolve(expandHome(explicit));
-  const home = env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'huggingface');
-  return path.resolve(expandHome(home), 'hub');
+  if (explicit) return path.resolve(expandUser(explicit));
+  return path.join(hfHome(env), 'hub');
 }
 
 /** "org/name" → "models--org--name". */

@@ -14,12 +14,12 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { VideomaeError, isVideomaeError } from '../errors';
 import { extractArchive, type ExtractOptions } from './archive';
 import { hubDownload, type HubDownloadOptions, type HubRepoType } from './hub-download';
 import { isProcessAlive } from '../process-alive';
+import { packageRoot } from '../native/binding';
 
 export interface DatasetSourceOptions {
   /** Where extracted archives go (default: `$VIDEOMAE_CACHE` or `$XDG_CACHE_HOME/videomae` / `~/.cache/videomae`, + `datasets/`). */
@@ -61,9 +61,11 @@ export function parseHfUrl(url: string): HfUrl {
   return { repoType, repo: `${owner}/${name}`, revision, path: rest.join('/') };
 }
 
+/** The package cache (where libtorch is unpacked too): scripts/libtorch.js owns its location. */
 function packageCache(): string {
-  if (process.env.VIDEOMAE_CACHE) return process.env.VIDEOMAE_CACHE;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'videomae');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cacheRoot } = require(path.join(packageRoot(), 'scripts', 'libtorch.js')) as { cacheRoot(): string };
+  return cacheRoot();
 }
 
 /** The folder that holds `<split>/`: `dir` itself, or one level or two below it (an archive's top folder). */

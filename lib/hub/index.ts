@@ -1,6 +1,6 @@
 /** The Hugging Face hub: finding model files (local folders, the cache, downloads into it), hub downloads, the access token, dataset archives, pushes. */
 export { resolveModel, type ResolveModelOptions } from './resolve';
-export { hubCacheDir, repoFolderName, findCachedSnapshot, isRepoId } from './cache';
+export { hubCacheDir, hfHome, repoFolderName, findCachedSnapshot, isRepoId } from './cache';
 export type { DownloadOptions } from './download';
 export { hubDownload, resolveHubCommit, type HubDownloadOptions, type HubDownloadProgress, type HubRepoType } from './hub-download';
 export {
@@ -10,7 +10,6 @@ export {
   saveToken,
   deleteToken,
   tokenPath,
-  hfHome,
   hubEndpoint,
   hubOffline,
   redactTokens,

@@ -6,26 +6,17 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { VideomaeError } from '../errors';
 import { HUB_URL } from '@huggingface/hub';
+import { expandUser, hfHome } from './cache';
 
 // The public Hub's address, as @huggingface/hub states it (its own default).
 const DEFAULT_ENDPOINT = HUB_URL;
 
-function expandUser(p: string): string {
-  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
-}
-
 /** huggingface_hub's truthy spelling for boolean variables: 1, ON, YES, TRUE (any case). */
 export function envFlag(value: string | undefined): boolean {
   return ['1', 'ON', 'YES', 'TRUE'].includes((value ?? '').trim().toUpperCase());
-}
-
-/** $HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface. */
-export function hfHome(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(expandUser(env.HF_HOME || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'huggingface')));
 }
 
 /** The token file: $HF_TOKEN_PATH, else $HF_HOME/token. */

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError } from '../errors';
-import { preloadLibtorch, readBuildManifest } from './libtorch-preload';
+import { preloadLibtorch, readBuildManifest, type BuildManifest } from './libtorch-preload';
 
 export interface NativeCore {
   packageVersion: string;
@@ -52,12 +52,15 @@ interface NodeGypBuild {
 export interface AddonOrigin {
   path: string;
   origin: 'VIDEOMAE_NATIVE' | 'build' | 'prebuild';
+  /** Its build manifest (read once, at load), null for a build without one. */
+  manifest: BuildManifest | null;
 }
 
 let origin: AddonOrigin | undefined;
 
-function packageVersion(root: string): string {
-  return (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+/** This package's name and version (package.json at packageRoot()). */
+export function packageJson(root = packageRoot()): { name: string; version: string } {
+  return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
 }
 
 /** The prebuild node-gyp-build would take when build/ is absent (we ship one napi build per platform). */
@@ -67,7 +70,7 @@ function prebuildFile(root: string): string | null {
   return name ? path.join(dir, name) : null;
 }
 
-function chooseAddon(root: string, version: string): AddonOrigin {
+function chooseAddon(root: string, version: string): Omit<AddonOrigin, 'manifest'> {
   const override = process.env.VIDEOMAE_NATIVE;
   if (override) return { path: path.resolve(override), origin: 'VIDEOMAE_NATIVE' };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -84,14 +87,15 @@ function chooseAddon(root: string, version: string): AddonOrigin {
 
 function loadAddon(): NativeCore & Record<string, unknown> {
   const root = packageRoot();
-  const version = packageVersion(root);
-  const chosen = chooseAddon(root, version);
-  preloadLibtorch(path.join(root, 'scripts', 'libtorch.js'), readBuildManifest(chosen.path), chosen.path);
+  const { version } = packageJson(root);
+  const picked = chooseAddon(root, version);
+  const chosen: AddonOrigin = { ...picked, manifest: readBuildManifest(picked.path) };
+  preloadLibtorch(path.join(root, 'scripts', 'libtorch.js'), chosen.manifest, chosen.path);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addon = require(chosen.path) as NativeCore & Record<string, unknown>;
   if (addon.packageVersion !== version) {
     throw new VideomaeError(
-      `videomae: ${chosen.path} was built from videomae ${addon.packageVersion ?? 'before 0.1.1 (no version recorded)'}, ` +
+      `videomae: ${chosen.path} was built from videomae ${addon.packageVersion ?? 'an unknown version (none recorded)'}, ` +
         `this package is ${version}: rebuild it (\`npm run build:native\`) or reinstall the package`,
       'ERR_VIDEOMAE_NATIVE_LOAD',
     );

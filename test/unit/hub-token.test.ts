@@ -11,7 +11,6 @@ import {
   describeFailure,
   findToken,
   getToken,
-  hfHome,
   hubEndpoint,
   hubOffline,
   implicitToken,
@@ -22,6 +21,7 @@ import {
 } from '../../lib/hub/token';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub';
 import { HUB_URL } from '@huggingface/hub';
+import { hfHome } from '../../lib/hub/cache';
 
 const TOKEN = 'hf_bobSecretToken0123456789abc';
 let root: string;
