@@ -34,6 +34,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { mulberry32 } = require('./mulberry32');
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'videomae.js');
@@ -50,18 +51,6 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.trials) || opts.trials < 1) throw new Error('--trials must be a positive integer');
   return opts;
-}
-
-/** mulberry32: a small seeded generator, so a failing trial can be replayed with the same --seed. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const MAX_STEPS = 24;
@@ -345,7 +334,7 @@ async function main() {
     }
   } else console.log('strace unavailable (or ptrace refused): "syscall" trials become "save" trials');
 
-  const rand = seeded(opts.seed);
+  const rand = mulberry32(opts.seed);
   const modes = ['timed', 'save', 'syscall'];
   const results = [];
   let regressionDone = false;

@@ -27,6 +27,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { mulberry32 } = require('./mulberry32');
 
 const root = path.resolve(__dirname, '..');
 const MB = 1024 * 1024;
@@ -61,17 +62,6 @@ function parseArgs(argv) {
   for (const key of Object.values(numeric))
     if (!Number.isFinite(opts[key]) || opts[key] < 0) throw new Error(`--${key} must be a number >= 0`);
   return opts;
-}
-
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const collect = typeof global.gc === 'function' ? () => global.gc() : () => undefined;
@@ -324,7 +314,7 @@ async function main() {
   if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
   if (typeof global.gc !== 'function') console.log('note: run with node --expose-gc for stable RSS samples (npm run soak does)');
   const lib = require(dist);
-  const rand = seeded(opts.seed);
+  const rand = mulberry32(opts.seed);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-soak-'));
   const report = { options: opts, node: process.version, cpus: os.cpus().length };
   const failures = [];

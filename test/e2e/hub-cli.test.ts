@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot, type NodeRun } from '../helpers/run-node';
+import { repoRoot, spawnCollect, type NodeRun } from '../helpers/run-node';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub';
 
 const cli = path.join(repoRoot, 'bin', 'videomae.js');
@@ -43,20 +43,7 @@ function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function videomae(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<NodeRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env: childEnv(options.env ?? {}) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return spawnCollect(process.execPath, [cli, ...args], { env: childEnv(options.env ?? {}), input: options.input, timeoutMs: 60_000 });
 }
 
 // Runs argv under a pseudo-terminal; types `answer` + Enter once `waitFor` appears; prints all it saw.

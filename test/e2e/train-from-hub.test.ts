@@ -5,14 +5,13 @@
  * extracts again. A local archive path works the same way. Children run asynchronously: the fake
  * hub answers from this process.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { synthesizeDataset } from '../../lib/data/synth';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub';
-import { repoRoot, type NodeRun } from '../helpers/run-node';
+import { repoRoot, spawnCollect, type NodeRun } from '../helpers/run-node';
 
 jest.setTimeout(240_000);
 
@@ -55,17 +54,8 @@ function train(data: string, output: string): Promise<NodeRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HF_|HUGGING_FACE_)/.test(k)));
   const args = [cli, 'train', '--data', data, '--config', 'tiny', '--output', output, '--num-train-epochs', '1'];
   args.push('--per-device-train-batch-size', '3', '--no-test');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: repoRoot,
-      env: { ...env, HF_HOME: path.join(work, 'hf'), HF_ENDPOINT: hub.url, VIDEOMAE_CACHE: path.join(work, 'cache'), LIBTORCH },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  return spawnCollect(process.execPath, args, {
+    env: { ...env, HF_HOME: path.join(work, 'hf'), HF_ENDPOINT: hub.url, VIDEOMAE_CACHE: path.join(work, 'cache'), LIBTORCH },
   });
 }
 

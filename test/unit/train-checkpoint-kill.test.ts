@@ -6,14 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Trainer } from '../../lib/train/trainer';
 import { assertResumable, latestCheckpoint, listCheckpoints, removeStaleTemporaries } from '../../lib/train/checkpoint';
 import type { TrainingArgumentsInput } from '../../lib/train/training-args';
-import { classificationMetrics } from '../../lib/metrics/report';
-import { FakeModel, FakeSource } from './train-fakes';
-
-const F = 6;
-const C = 3;
+import { checkpointTrainer } from './train-fakes';
 
 const made: string[] = [];
 function tmpDir(): string {
@@ -21,20 +16,6 @@ function tmpDir(): string {
   return made[made.length - 1];
 }
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function run(outputDir: string, args: Partial<TrainingArgumentsInput>, model = new FakeModel(F, C)) {
-  const trainer = new Trainer({
-    model,
-    args: { outputDir, disableTqdm: true, learningRate: 0.05, ...args },
-    trainDataset: new FakeSource(10, F, C, 4),
-    evalDataset: new FakeSource(9, F, C, 4, { shuffle: false }),
-    computeMetrics: classificationMetrics(),
-    preprocessorConfig: { image_mean: [0.5, 0.5, 0.5] },
-    handleSignals: false,
-    writeReport: false,
-  });
-  return { trainer, model };
-}
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -50,7 +31,7 @@ describe('checkpoints under kill -9', () => {
       saveTotalLimit: 1,
       learningRate: 0.3,
     };
-    const { trainer, model } = run(out, args);
+    const { trainer, model } = checkpointTrainer(out, args);
     // As in train-checkpoint.test.ts: epochs after the first are worse, so the best is not the newest.
     trainer.addCallback({ onSave: (_a, state) => void (state.globalStep === 3 && model.params.reverse()) });
     // From onTrainEnd on, a recursive delete of a checkpoint dies after its first file (fs.rmSync
@@ -77,7 +58,7 @@ describe('checkpoints under kill -9', () => {
     expect(removeStaleTemporaries(out)).toEqual([expect.stringMatching(/^checkpoint-18\.del-\d+$/)]);
 
     // --resume picks the best (now the latest) checkpoint and finishes with the best model.
-    const resumed = run(out, { ...args, resumeFromCheckpoint: true });
+    const resumed = checkpointTrainer(out, { ...args, resumeFromCheckpoint: true });
     await resumed.trainer.train();
     expect(latestCheckpoint(out)).toBe(path.join(out, `checkpoint-${trainer.state.bestGlobalStep}`));
   });

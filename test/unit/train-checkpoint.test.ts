@@ -1,31 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Trainer } from '../../lib/train/trainer';
 import { latestCheckpoint, listCheckpoints, removeStaleTemporaries } from '../../lib/train/checkpoint';
-import type { TrainingArgumentsInput } from '../../lib/train/training-args';
-import { classificationMetrics } from '../../lib/metrics/report';
-import { FakeModel, FakeSource } from './train-fakes';
+import { CHECKPOINT_CLASSES, CHECKPOINT_FEATURES, FakeModel, checkpointTrainer } from './train-fakes';
 
-const F = 6;
-const C = 3;
+const F = CHECKPOINT_FEATURES;
+const C = CHECKPOINT_CLASSES;
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-ckpt-'));
-}
-
-function run(outputDir: string, args: Partial<TrainingArgumentsInput>, model = new FakeModel(F, C)) {
-  const trainer = new Trainer({
-    model,
-    args: { outputDir, disableTqdm: true, learningRate: 0.05, ...args },
-    trainDataset: new FakeSource(10, F, C, 4),
-    evalDataset: new FakeSource(9, F, C, 4, { shuffle: false }),
-    computeMetrics: classificationMetrics(),
-    preprocessorConfig: { image_mean: [0.5, 0.5, 0.5] },
-    handleSignals: false,
-    writeReport: false,
-  });
-  return { trainer, model };
 }
 
 const withoutTimes = (history: Array<Record<string, number>>) =>
@@ -34,7 +17,7 @@ const withoutTimes = (history: Array<Record<string, number>>) =>
 describe('checkpoints', () => {
   it('writes checkpoint-<step> in HF layout with a sorted, indent-2 trainer_state.json', async () => {
     const out = tmpDir();
-    const { trainer } = run(out, { maxSteps: 4, saveSteps: 2, loggingSteps: 1 });
+    const { trainer } = checkpointTrainer(out, { maxSteps: 4, saveSteps: 2, loggingSteps: 1 });
     await trainer.train();
     expect(listCheckpoints(out).map((d) => path.basename(d))).toEqual(['checkpoint-2', 'checkpoint-4']);
     const files = fs.readdirSync(path.join(out, 'checkpoint-2')).sort();
@@ -86,16 +69,16 @@ describe('checkpoints', () => {
       evalStrategy: 'steps' as const,
       evalSteps: 4,
     };
-    const full = run(tmpDir(), args);
+    const full = checkpointTrainer(tmpDir(), args);
     await full.trainer.train();
 
     const out = tmpDir();
-    const first = run(out, args);
+    const first = checkpointTrainer(out, args);
     first.trainer.addCallback({ onStepEnd: (_a, state) => void (state.globalStep === 5 && first.trainer.stop()) });
     const stopped = await first.trainer.train();
     expect(stopped).toMatchObject({ interrupted: 'stop', globalStep: 5, checkpoint: path.join(out, 'checkpoint-5') });
 
-    const second = run(out, { ...args, resumeFromCheckpoint: true });
+    const second = checkpointTrainer(out, { ...args, resumeFromCheckpoint: true });
     await second.trainer.train();
     const losses = (m: FakeModel) => m.steps.map((s) => s.loss);
     expect([...losses(first.model), ...losses(second.model)]).toEqual(losses(full.model));
@@ -107,7 +90,7 @@ describe('checkpoints', () => {
     const out = tmpDir();
     const model = new FakeModel(F, C);
     const snapshots = new Map<number, Float64Array>();
-    const { trainer } = run(
+    const { trainer } = checkpointTrainer(
       out,
       {
         numTrainEpochs: 6,
@@ -149,7 +132,7 @@ describe('checkpoints', () => {
     const out = tmpDir();
     const model = new FakeModel(F, C);
     model.failSaveAt = 2;
-    const { trainer } = run(out, { maxSteps: 6, saveSteps: 2 }, model);
+    const { trainer } = checkpointTrainer(out, { maxSteps: 6, saveSteps: 2 }, model);
     await expect(trainer.train()).rejects.toThrow('disk full (simulated)');
     expect(fs.readdirSync(out).sort()).toEqual(['checkpoint-2']);
     expect(latestCheckpoint(out)).toBe(path.join(out, 'checkpoint-2'));
@@ -170,7 +153,7 @@ describe('checkpoints', () => {
     const out = tmpDir();
     fs.mkdirSync(path.join(out, 'checkpoint-3'));
     fs.writeFileSync(path.join(out, 'checkpoint-3', 'trainer_state.json'), '{}');
-    const { trainer } = run(out, { maxSteps: 6, resumeFromCheckpoint: true });
+    const { trainer } = checkpointTrainer(out, { maxSteps: 6, resumeFromCheckpoint: true });
     await expect(trainer.train()).rejects.toMatchObject({
       code: 'ERR_VIDEOMAE_CHECKPOINT',
       message: expect.stringMatching(/missing model.safetensors, config.json, optimizer/),

@@ -15,6 +15,9 @@ import type {
   TrainStepOptions,
   TrainStepResult,
 } from '../../lib/train/interfaces';
+import { Trainer } from '../../lib/train/trainer';
+import type { TrainingArgumentsInput } from '../../lib/train/training-args';
+import { classificationMetrics } from '../../lib/metrics/report';
 
 export interface FakeInput {
   data: Float64Array;
@@ -247,4 +250,31 @@ export class FakeSource implements BatchSource {
       };
     }
   }
+}
+
+/** Features and classes of the checkpoint tests' fake model. */
+export const CHECKPOINT_FEATURES = 6;
+export const CHECKPOINT_CLASSES = 3;
+
+/**
+ * A Trainer on the fakes as the checkpoint tests run it (10 training and 9 eval samples, batches
+ * of 4, lr 0.05, no signal handlers, no report): one setup shared by the save/resume and the kill tests.
+ */
+export function checkpointTrainer(
+  outputDir: string,
+  args: Partial<TrainingArgumentsInput>,
+  model = new FakeModel(CHECKPOINT_FEATURES, CHECKPOINT_CLASSES),
+): { trainer: Trainer; model: FakeModel } {
+  const [F, C] = [CHECKPOINT_FEATURES, CHECKPOINT_CLASSES];
+  const trainer = new Trainer({
+    model,
+    args: { outputDir, disableTqdm: true, learningRate: 0.05, ...args },
+    trainDataset: new FakeSource(10, F, C, 4),
+    evalDataset: new FakeSource(9, F, C, 4, { shuffle: false }),
+    computeMetrics: classificationMetrics(),
+    preprocessorConfig: { image_mean: [0.5, 0.5, 0.5] },
+    handleSignals: false,
+    writeReport: false,
+  });
+  return { trainer, model };
 }
