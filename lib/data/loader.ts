@@ -240,6 +240,8 @@ export class DataLoader {
           finished = true;
           return;
         }
+        // A batch already prefetched when cancel()/close() came still resolves next(); the caller asked to stop, so drop it.
+        if (this.cancelled) return;
         this.stats.batches++;
         this.stats.samples += batch.labels.length;
         this.stats.skipped.push(...batch.skipped);

@@ -186,6 +186,8 @@ describe('one DataLoader, concurrent epochs', () => {
     const batch = await one.next();
     expect(batch.done).toBe(false);
     await expect(two.next()).rejects.toMatchObject({ code: 'ERR_VIDEOMAE_BUSY' });
+    // Let the worker finish the prefetched batch, so next() resolves with data while close() is already asked for.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const pending = one.next();
     loader.close();
     await expect(pending).resolves.toMatchObject({ done: true });
