@@ -17,6 +17,7 @@ export type VideomaeErrorCode =
   | 'ERR_VIDEOMAE_OUT_OF_MEMORY'
   | 'ERR_VIDEOMAE_NATIVE_LOAD'
   | 'ERR_VIDEOMAE_ARCHIVE'
+  | 'ERR_VIDEOMAE_DISTRIBUTED'
   | 'ERR_VIDEOMAE_INTERNAL';
 
 export class VideomaeError extends Error {

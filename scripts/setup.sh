@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh Debian/Ubuntu machine: installs only what is missing and says why.
 #   1. apt packages: FFmpeg -dev libraries (decode/encode), the ffmpeg CLI (an independent
 #      reference decoder for the tests), pkg-config, cmake, ninja, ccache, unzip, clang-format (lint),
-#      clang + libclang-rt-14-dev (libFuzzer: the fuzz targets of fuzz/ and the fuzz smoke in npm test)
+#      clang + libclang-rt-14-dev (libFuzzer: the fuzz targets of fuzz/ and the fuzz smoke in npm test),
+#      libgloo-dev (headers for libtorch's Gloo process group: distributed training)
 #   2. npm dependencies (node_modules)
 #   3. libtorch (scripts/libtorch.js: LIBTORCH, the cache, Python torch, system, or the pinned wheel → cache)
 #   4. the native addon (cmake-js; skipped when up to date)
@@ -14,7 +15,7 @@ quiet=0
 say() { [ "$quiet" = 1 ] || echo "[videomae] $*"; }
 announce() { echo "[videomae] $*"; }
 
-apt_packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg pkg-config cmake ninja-build ccache unzip g++ python3-pip python3-venv clang-format clang libclang-rt-14-dev)
+apt_packages=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg pkg-config cmake ninja-build ccache unzip g++ python3-pip python3-venv clang-format clang libclang-rt-14-dev libgloo-dev)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

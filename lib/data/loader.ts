@@ -17,6 +17,7 @@ import type { NativeTensor } from '../native/tensor';
 import type { VideoDataset } from './dataset';
 import { SeededRandom, clipDuration, sampleClips, validateSampler, type ClipSamplerSpec } from './samplers';
 import { validateTransforms, type VideoTransform } from './transforms';
+import { shardOf, validateShard, type ShardSpec } from '../distributed/shard';
 
 export interface DataLoaderOptions {
   batchSize: number;
@@ -41,6 +42,8 @@ export interface DataLoaderOptions {
   clipDuration?: number;
   /** A clip that cannot be decoded: 'skip' drops it from its batch (listed in stats.skipped), 'error' rejects. */
   onBadVideo?: 'skip' | 'error';
+  /** Data-parallel training: this rank's share of each epoch's order (DistributedSampler semantics, lib/distributed/shard.ts). */
+  shard?: ShardSpec;
 }
 
 export interface Batch {
@@ -88,9 +91,10 @@ function normalizeSampler(sampler: DataLoaderOptions['clipSampler']): ClipSample
 
 export class DataLoader {
   readonly dataset: VideoDataset;
-  readonly options: Required<Omit<DataLoaderOptions, 'clipDuration' | 'clipSampler'>> & {
+  readonly options: Required<Omit<DataLoaderOptions, 'clipDuration' | 'clipSampler' | 'shard'>> & {
     clipDuration?: number;
     clipSampler: ClipSamplerSpec;
+    shard?: ShardSpec;
   };
   readonly stats: LoaderStats = { dataWaitMs: 0, batches: 0, samples: 0, skipped: [] };
   private native: NativeLoader | undefined;
@@ -116,6 +120,7 @@ export class DataLoader {
       throw invalidArg('clipDuration', 'a positive number of seconds', options.clipDuration);
     const onBadVideo = options.onBadVideo ?? 'skip';
     if (onBadVideo !== 'skip' && onBadVideo !== 'error') throw invalidArg('onBadVideo', '"skip" or "error"', onBadVideo);
+    if (options.shard !== undefined) validateShard(options.shard);
     this.dataset = dataset;
     this.options = {
       batchSize: int('batchSize', options.batchSize, 0, 1),
@@ -133,6 +138,7 @@ export class DataLoader {
       fixedFps: options.fixedFps ?? 30,
       ...(options.clipDuration !== undefined ? { clipDuration: options.clipDuration } : {}),
       onBadVideo,
+      ...(options.shard !== undefined ? { shard: { ...options.shard } } : {}),
     };
   }
 
@@ -170,7 +176,11 @@ export class DataLoader {
       );
   }
 
-  /** The samples of an epoch in order (video order shuffled by (seed, epoch) when `shuffle`). */
+  /**
+   * The samples of an epoch in order (video order shuffled by (seed, epoch) when `shuffle`); with
+   * `shard`, this rank's share of that order. sampleIndex stays the index in the whole epoch, so a
+   * clip's augmentation draws are the same whichever rank reads it.
+   */
   planSamples(epoch: number): SamplePlan[] {
     this.requireLoaded();
     const videos = [...this.dataset.videos];
@@ -196,7 +206,7 @@ export class DataLoader {
         });
       }
     }
-    return samples;
+    return this.options.shard ? shardOf(samples, this.options.shard) : samples;
   }
 
   /** The batches of an epoch (sample lists), honouring dropLast. */

@@ -1,5 +1,6 @@
 /** The native exports of native/bindings/model_binding.cpp (typed view; see lib/native/binding.ts). */
 import type { NativeTensor, TensorData, TypedArrayLike } from '../native/tensor';
+import type { NativeProcessGroupHandle } from '../distributed/native';
 
 export type NativeTensorInput = TensorData<TypedArrayLike> | NativeTensor;
 
@@ -35,12 +36,12 @@ export interface NativeVideoMAEHandle {
   forwardBackward(
     pixels: NativeTensorInput,
     labels: NativeTensorInput,
-    options: { lossScale: number; bf16: boolean },
+    options: { lossScale: number; bf16: boolean; sync: boolean },
   ): Promise<NativeStepResult>;
   trainStep(
     pixels: NativeTensorInput,
     labels: NativeTensorInput,
-    options: { lr: number; maxGradNorm: number; lossScale: number; step: boolean; bf16: boolean },
+    options: { lr: number; maxGradNorm: number; lossScale: number; step: boolean; bf16: boolean; sync: boolean },
   ): Promise<NativeStepResult>;
   getGradient(name: string): TensorData<Float32Array> | null;
   getParameter(name: string): TensorData<Float32Array>;
@@ -54,6 +55,12 @@ export interface NativeVideoMAEHandle {
   setTraining(training: boolean): void;
   setGradientCheckpointing(on: boolean): void;
   to(device: string): Promise<void>;
+  attachProcessGroup(
+    group: NativeProcessGroupHandle,
+    options: { bucketCapMb: number; firstBucketCapMb: number },
+  ): { bytesPerSync: number; numBuckets: number };
+  detachProcessGroup(): void;
+  broadcastParameters(group: NativeProcessGroupHandle, root: number): Promise<void>;
   saveWeights(path: string): Promise<void>;
   numParameters(): number;
   device(): string;

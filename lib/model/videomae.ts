@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ProcessGroup } from '../distributed/process-group';
 import { VideomaeError, invalidArg } from '../errors';
 import { nativeAs } from '../native/binding';
 import type { NativeTensor, TensorData, TypedArrayLike } from '../native/tensor';
@@ -71,6 +72,18 @@ export interface TrainStepOptions {
   step?: boolean;
   /** bfloat16 autocast. */
   bf16?: boolean;
+  /**
+   * With a process group attached: whether this backward averages the gradients over the ranks
+   * (default true); false only accumulates locally (DDP's no_sync(), for non-final micro-batches).
+   */
+  sync?: boolean;
+}
+
+/** What attachProcessGroup() set up. */
+export interface GradientSyncInfo {
+  /** Gradient bytes all-reduced per synchronised step (every trainable parameter, float32). */
+  bytesPerSync: number;
+  numBuckets: number;
 }
 
 const DEVICE_PATTERN = /^(auto|cpu|cuda|cuda:\d+)$/;
@@ -250,13 +263,14 @@ export class VideoMAEForVideoClassification {
   /** Forward + backward in the current mode; gradients accumulate until zeroGrad(). */
   async forwardBackward(
     inputs: Required<ModelInputs>,
-    options: { lossScale?: number; bf16?: boolean } = {},
+    options: { lossScale?: number; bf16?: boolean; sync?: boolean } = {},
   ): Promise<{ loss: number; logits: TensorData<Float32Array> }> {
     const pixels = checkPixels(inputs?.pixelValues, this.config);
     if (inputs.labels === undefined) throw invalidArg('labels', 'labels for a backward pass', undefined);
     const out = await this.handle.forwardBackward(pixels, labelsToTensor(inputs.labels, this.config), {
       lossScale: options.lossScale ?? 1,
       bf16: Boolean(options.bf16),
+      sync: options.sync ?? true,
     });
     this.rememberProblemType(out.problemType);
     return { loss: out.loss, logits: out.logits as TensorData<Float32Array> };
@@ -282,6 +296,7 @@ export class VideoMAEForVideoClassification {
       lossScale,
       step: options.step ?? true,
       bf16: Boolean(options.bf16),
+      sync: options.sync ?? true,
     });
     this.rememberProblemType(out.problemType);
     return out.gradNorm === undefined ? { loss: out.loss } : { loss: out.loss, gradNorm: out.gradNorm };
@@ -322,6 +337,30 @@ export class VideoMAEForVideoClassification {
 
   get optimizer(): AdamWOptimizer | null {
     return this.optimizer_;
+  }
+
+  /**
+   * Data-parallel training (DDP): copies rank 0's parameters to every rank, then hooks libtorch's
+   * c10d Reducer onto the parameters so that each synchronised backward (trainStep/forwardBackward
+   * with sync, the default) leaves the mean gradient over all ranks, all-reduced in buckets while
+   * the backward still runs. Every rank must call it, and then step in lockstep. Move the model
+   * to its device first.
+   */
+  async attachProcessGroup(
+    group: ProcessGroup,
+    options: { bucketCapMb?: number; firstBucketCapMb?: number } = {},
+  ): Promise<GradientSyncInfo> {
+    const bucketCapMb = options.bucketCapMb ?? 25;
+    const firstBucketCapMb = options.firstBucketCapMb ?? 1;
+    if (!(bucketCapMb > 0)) throw invalidArg('bucketCapMb', 'a number of MiB > 0', bucketCapMb);
+    if (!(firstBucketCapMb > 0)) throw invalidArg('firstBucketCapMb', 'a number of MiB > 0', firstBucketCapMb);
+    await this.handle.broadcastParameters(group.native, 0);
+    return this.handle.attachProcessGroup(group.native, { bucketCapMb, firstBucketCapMb });
+  }
+
+  /** Back to local gradients. */
+  detachProcessGroup(): void {
+    this.handle.detachProcessGroup();
   }
 
   async to(device: Device): Promise<this> {

@@ -4,6 +4,8 @@
  * size, as accelerate's gather_for_metrics does — docs/hf-semantics.md § "Trainer: logged values and eval_loss").
  */
 import { VideomaeError } from '../errors';
+import { gatherEvaluation, type LocalPredictions } from '../distributed/gather';
+import type { ProcessGroup } from '../distributed/process-group';
 import type { BatchSource, ComputeMetrics, EvalPrediction, TrainableModel } from './interfaces';
 
 export interface EvaluationOutput {
@@ -20,7 +22,8 @@ export function batchSize(labels: Int32Array | number[]): number {
 export async function evaluationLoop(
   model: TrainableModel,
   source: BatchSource,
-  options: { computeMetrics?: ComputeMetrics; prefix: string; shouldStop?: () => boolean },
+  /** With `group`: `source` is this rank's unpadded shard, and the metrics are over all ranks' rows. */
+  options: { computeMetrics?: ComputeMetrics; prefix: string; shouldStop?: () => boolean; group?: ProcessGroup | null },
 ): Promise<EvaluationOutput> {
   const started = performance.now();
   const logits: number[] = [];
@@ -57,25 +60,35 @@ export async function evaluationLoop(
     }
     if (options.shouldStop?.()) break;
   }
-  const prediction: EvalPrediction = {
-    predictions: Float32Array.from(logits),
-    numLabels,
-    labelIds: Int32Array.from(labels),
+  let collected: LocalPredictions = {
+    logits: Float32Array.from(logits),
+    labels: Int32Array.from(labels),
     videoIds: hasVideoIds && labels.length ? Int32Array.from(videoIds) : null,
+    numLabels,
+    lossSum,
+    lossCount,
+    numBatches,
+  };
+  if (options.group && options.group.worldSize > 1) collected = await gatherEvaluation(options.group, collected);
+  const prediction: EvalPrediction = {
+    predictions: collected.logits,
+    numLabels: collected.numLabels,
+    labelIds: collected.labels,
+    videoIds: collected.videoIds,
   };
   const { prefix } = options;
   const metrics: Record<string, number> = {};
-  if (lossCount) metrics[`${prefix}_loss`] = lossSum / lossCount;
-  if (options.computeMetrics && labels.length) {
+  if (collected.lossCount) metrics[`${prefix}_loss`] = collected.lossSum / collected.lossCount;
+  if (options.computeMetrics && prediction.labelIds.length) {
     for (const [key, value] of Object.entries(options.computeMetrics(prediction))) {
       metrics[key.startsWith(`${prefix}_`) ? key : `${prefix}_${key}`] = value;
     }
   }
   const runtime = (performance.now() - started) / 1000;
   metrics[`${prefix}_runtime`] = round(runtime, 4);
-  metrics[`${prefix}_samples_per_second`] = round(labels.length / runtime, 3);
-  metrics[`${prefix}_steps_per_second`] = round(numBatches / runtime, 3);
-  return { prediction, metrics, numBatches };
+  metrics[`${prefix}_samples_per_second`] = round(prediction.labelIds.length / runtime, 3);
+  metrics[`${prefix}_steps_per_second`] = round(collected.numBatches / runtime, 3);
+  return { prediction, metrics, numBatches: collected.numBatches };
 }
 
 export function round(value: number, digits: number): number {

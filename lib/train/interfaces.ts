@@ -4,6 +4,7 @@
  * arithmetic. Keeping the Trainer on interfaces is what lets its schedule/accumulation/resume logic
  * be tested in milliseconds.
  */
+import type { ProcessGroup } from '../distributed/process-group';
 
 /** One micro-batch: pixels (B, T, C, H, W) as a NativeTensor or {data, shape}, labels (B). */
 export interface Batch {
@@ -37,6 +38,8 @@ export interface TrainStepOptions {
   lossScale: number;
   /** Last micro-batch of the update: clip, AdamW step at lr, zero grads. */
   step: boolean;
+  /** Data-parallel: this backward averages gradients over the ranks (the last micro-batch); false: local accumulation. */
+  sync?: boolean;
 }
 
 export interface TrainStepResult {
@@ -78,6 +81,8 @@ export interface TrainableModel {
   loadWeights(dir: string): Promise<void>;
   numParameters(): number;
   gradientCheckpointing?: boolean;
+  /** Data-parallel training: rank 0's weights everywhere, gradients averaged over the group from now on. */
+  attachProcessGroup?(group: ProcessGroup, options?: { bucketCapMb?: number }): Promise<unknown>;
 }
 
 /** What compute_metrics receives (HF EvalPrediction, plus the clip → video map). */

@@ -9,6 +9,8 @@ import { DataLoader } from '../data/loader';
 import { guideTrainTransforms, guideValTransforms, preprocessorConstants, type PreprocessorConfig } from '../data/transforms';
 import { configToJson, parseConfig } from '../model/config';
 import type { NativeVideoMAEHandle } from '../model/native';
+import type { ProcessGroup } from '../distributed/process-group';
+import type { ShardSpec } from '../distributed/shard';
 import { VideoMAEForVideoClassification, type Device, type ModelDtype } from '../model/videomae';
 import type {
   Batch,
@@ -60,7 +62,12 @@ export class TrainableVideoMAE implements TrainableModel {
       lossScale: options.lossScale,
       step: options.step,
       bf16: Boolean(this.options.bf16),
+      sync: options.sync ?? true,
     });
+  }
+
+  attachProcessGroup(group: ProcessGroup, options: { bucketCapMb?: number } = {}): Promise<unknown> {
+    return this.model.attachProcessGroup(group, options);
   }
 
   savePretrained(dir: string, options?: { preprocessorConfig?: Record<string, unknown> }): Promise<void> {
@@ -156,6 +163,8 @@ export interface LoaderOptions {
    * whose objects a random crop could cut out (the synthetic demo set).
    */
   augmentation?: 'guide' | 'none';
+  /** Data-parallel: this rank's share of each epoch (lib/distributed/shard.ts). */
+  shard?: ShardSpec;
 }
 
 /** The loader as the Trainer sees it: NativeTensor batches freed as soon as a step has used them. */
@@ -208,6 +217,7 @@ export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOp
     ...(options.workers > 0 ? { workers: options.workers } : {}),
     clipSampler: options.train ? 'random' : 'uniform',
     numFrames: options.numFrames,
+    ...(options.shard ? { shard: options.shard } : {}),
     transforms:
       options.train && options.augmentation !== 'none'
         ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')

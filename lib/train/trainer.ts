@@ -35,15 +35,17 @@ import { LrScheduler, warmupStepsFor, type SchedulerState } from './schedule';
 import { installSignalGuard, type SignalGuard } from './signals';
 import { newControl, stringifySorted, TrainerState, type LogEntry, type TrainerControl } from './trainer-state';
 import { resolveTrainingArguments, trainingArgumentsToJson, type TrainingArguments, type TrainingArgumentsInput } from './training-args';
-import { writeTrainingReport } from '../report/html';
+import { REPORT_FILE, writeTrainingReport } from '../report/html';
 import type { PushResult } from '../hub/push';
 import type { VideoMAEForVideoClassification } from '../model/videomae';
 import { withVideoDefaults } from './video-defaults';
+import type { ProcessGroup } from '../distributed/process-group';
+import type { ShardSpec } from '../distributed/shard';
 
 /** Builds a BatchSource from a dataset object (the CLI passes one that makes lib/data DataLoaders). */
 export type LoaderFactory = (
   dataset: unknown,
-  options: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean },
+  options: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean; shard?: ShardSpec },
 ) => BatchSource;
 
 export interface TrainerOptions {
@@ -63,6 +65,12 @@ export interface TrainerOptions {
   writeReport?: boolean;
   /** With the default video loaders: keep the guide's random horizontal flip (default true; turn it off when classes differ by direction). */
   horizontalFlip?: boolean;
+  /**
+   * Data-parallel training (DDP) over this group (initProcessGroup()): every rank runs the same
+   * Trainer; loaders made by createLoader read the rank's shard; gradients are averaged; logs,
+   * checkpoints, the model and the report are written by rank 0 only.
+   */
+  processGroup?: ProcessGroup | null;
 }
 
 export interface TrainOutput {
@@ -100,6 +108,8 @@ interface RngState {
   epoch: number;
   batches_done_in_epoch: number;
   totals: LoopTotals;
+  /** Ranks that trained (batches_done_in_epoch counts one rank's batches); absent: 1. */
+  world_size?: number;
 }
 
 function isBatchSource(value: unknown): value is BatchSource {
@@ -138,6 +148,9 @@ export class Trainer {
   private position = { epoch: 0, batchesDone: 0 };
   /** Hub pushes (pushToHub, or a trainer.pushToHub() call): lib/train/hub-callback.ts. */
   private hubSession: HubPushSession | null = null;
+  /** Data-parallel: the group, and a stop asked for on this rank that the ranks have not yet agreed on. */
+  private readonly group: ProcessGroup | null;
+  private pendingStop: NodeJS.Signals | 'stop' | null = null;
 
   constructor(options: TrainerOptions) {
     if (!options || typeof options !== 'object') throw invalidArg('options', 'an object with model and args', options);
@@ -147,12 +160,15 @@ export class Trainer {
     this.options = resolved;
     this.model = resolved.model;
     this.args = resolveTrainingArguments(options.args as TrainingArgumentsInput);
+    this.group = options.processGroup && options.processGroup.worldSize > 1 ? options.processGroup : null;
     const defaults: TrainerCallback[] = [new DefaultFlowCallback()];
-    if (this.args.pushToHub) {
+    // As HF: only the main process pushes and prints progress.
+    if (this.args.pushToHub && this.isMainProcess) {
       this.hubSession = new HubPushSession(this);
       defaults.push(this.hubSession.callback);
     }
-    if (!this.args.disableTqdm) defaults.push(process.stderr.isTTY ? new ProgressCallback() : new JsonLinesCallback());
+    if (!this.args.disableTqdm && this.isMainProcess)
+      defaults.push(process.stderr.isTTY ? new ProgressCallback() : new JsonLinesCallback());
     this.callbacks = [...defaults, ...(options.callbacks ?? [])];
   }
 
@@ -160,9 +176,25 @@ export class Trainer {
     this.callbacks.push(callback);
   }
 
+  /** Rank 0 (or the only process): the one that writes files (HF's is_world_process_zero). */
+  get isMainProcess(): boolean {
+    return this.group === null || this.group.rank === 0;
+  }
+
+  /** Ranks training together (1 without a process group). */
+  get worldSize(): number {
+    return this.group?.worldSize ?? 1;
+  }
+
   /** Asks a running train() to stop after the current step and save a checkpoint. */
   stop(): void {
-    this.stopReason ??= 'stop';
+    this.requestStop('stop');
+  }
+
+  // Data-parallel ranks must stop at the same update: the request waits for update() to share it.
+  private requestStop(reason: NodeJS.Signals | 'stop'): void {
+    if (this.group) this.pendingStop ??= reason;
+    else this.stopReason ??= reason;
   }
 
   // ---------------------------------------------------------------- data sources
@@ -183,6 +215,8 @@ export class Trainer {
       seed: this.args.seed,
       workers: this.args.dataloaderNumWorkers,
       dropLast: train ? this.args.dataloaderDropLast : false,
+      // Training shards are padded to equal length (every rank steps alike); eval shards are exact.
+      ...(this.group ? { shard: { rank: this.group.rank, worldSize: this.group.worldSize, pad: train } } : {}),
     });
     this.ownedSources.push(source);
     return source;
@@ -242,7 +276,7 @@ export class Trainer {
     const started = performance.now();
     this.model.eval();
     try {
-      const output = await evaluationLoop(this.model, source, { computeMetrics: this.options.computeMetrics, prefix });
+      const output = await evaluationLoop(this.model, source, { computeMetrics: this.options.computeMetrics, prefix, group: this.group });
       this.lastEvaluation = output.prediction.labelIds.length ? safeReport(output.prediction) : null;
       return output;
     } finally {
@@ -265,7 +299,7 @@ export class Trainer {
     const numEpochs = args.maxSteps > 0 ? Math.ceil(maxSteps / updatesPerEpoch) : Math.ceil(args.numTrainEpochs);
 
     fs.mkdirSync(args.outputDir, { recursive: true });
-    removeStaleTemporaries(args.outputDir);
+    if (this.isMainProcess) removeStaleTemporaries(args.outputDir);
     if (args.gradientCheckpointing && 'gradientCheckpointing' in this.model) this.model.gradientCheckpointing = true;
     this.optimizer = await this.model.createOptimizer({
       lr: args.learningRate,
@@ -294,15 +328,17 @@ export class Trainer {
     this.position = { ...start };
     const resume = options.resumeFromCheckpoint ?? args.resumeFromCheckpoint;
     if (resume) start = await this.resumeFrom(this.resolveResume(resume), totals, batchesPerEpoch, updatesPerEpoch);
+    if (this.group) await this.attachGroup(this.group);
 
     const guard: SignalGuard | null =
       this.options.handleSignals === false
         ? null
         : installSignalGuard(
-            (s) => (this.stopReason ??= s),
+            (s) => this.requestStop(s),
             (l) => process.stderr.write(`${l}\n`),
           );
     this.stopReason = null;
+    this.pendingStop = null;
     this.inTraining = true;
     const started = performance.now();
     let savedAtStep = -1;
@@ -329,6 +365,13 @@ export class Trainer {
       this.inTraining = false;
       guard?.dispose();
     }
+  }
+
+  private async attachGroup(group: ProcessGroup): Promise<void> {
+    if (typeof this.model.attachProcessGroup !== 'function')
+      throw invalidArg('model', 'a model with attachProcessGroup() for data-parallel training', this.model);
+    const bucketCapMb = this.args.ddpBucketCapMb ?? undefined;
+    await this.model.attachProcessGroup(group, bucketCapMb === undefined ? {} : { bucketCapMb });
   }
 
   private resolveResume(resume: string | boolean): string {
@@ -397,23 +440,44 @@ export class Trainer {
       for (let i = 0; i < group.length; i++) {
         const batch = group[i];
         const lossScale = batch.labels.length / items;
+        const last = i === group.length - 1;
         const result = await this.model.trainStep(
           { pixelValues: batch.pixelValues, labels: batch.labels },
-          { lr, maxGradNorm, lossScale, step: i === group.length - 1 },
+          // Data-parallel: only the last micro-batch's backward all-reduces (DDP's no_sync for the others).
+          this.group ? { lr, maxGradNorm, lossScale, step: last, sync: last } : { lr, maxGradNorm, lossScale, step: last },
         );
         updateLoss += result.loss * lossScale;
         if (result.gradNorm !== undefined) gradNorm = result.gradNorm;
-        this.state.totalFlos += 6 * this.numParams * numelOf(batch.pixelValues);
+        // Every rank runs the same shapes: the update's flos are this rank's times the world (HF sums them over ranks).
+        this.state.totalFlos += 6 * this.numParams * numelOf(batch.pixelValues) * this.worldSize;
       }
     } finally {
       for (const batch of group) batch.dispose?.();
     }
+    if (this.group) updateLoss = await this.agreeAfterUpdate(updateLoss);
     scheduler.step();
     this.state.globalStep += 1;
     totals.lossSinceLog += updateLoss;
     totals.totalLoss += updateLoss;
     totals.gradNorm = gradNorm ?? null;
     totals.lastLr = lr;
+  }
+
+  /**
+   * One small all-reduce per update: the loss logged is the mean over ranks (HF gathers tr_loss),
+   * and a stop asked for on any rank (a signal, trainer.stop()) stops every rank after this same update.
+   */
+  private async agreeAfterUpdate(updateLoss: number): Promise<number> {
+    const group = this.group as ProcessGroup;
+    const reason = this.pendingStop;
+    const [lossSum, stops, sigints, sigterms] = await group.allReduceNumbers([
+      updateLoss,
+      reason ? 1 : 0,
+      reason === 'SIGINT' ? 1 : 0,
+      reason === 'SIGTERM' ? 1 : 0,
+    ]);
+    if (stops! > 0) this.stopReason ??= reason ?? (sigints! > 0 ? 'SIGINT' : sigterms! > 0 ? 'SIGTERM' : 'stop');
+    return lossSum! / group.worldSize;
   }
 
   private async maybeLogEvaluateSave(totals: LoopTotals, savedAtStep: number): Promise<number> {
@@ -465,6 +529,7 @@ export class Trainer {
   // ---------------------------------------------------------------- checkpoints
 
   private async saveCheckpoint(totals: LoopTotals): Promise<string> {
+    if (!this.isMainProcess) return this.awaitMainCheckpoint();
     const started = performance.now();
     const args = this.args;
     const step = this.state.globalStep;
@@ -478,6 +543,7 @@ export class Trainer {
         epoch: this.position.epoch,
         batches_done_in_epoch: this.position.batchesDone,
         totals: { ...totals },
+        world_size: this.worldSize,
       };
       fs.writeFileSync(path.join(tmp, FILES.rngState), `${stringifySorted(rng)}\n`);
       const bestStep = this.state.bestGlobalStep;
@@ -486,13 +552,28 @@ export class Trainer {
       }
       this.storeCallbackStates();
       fs.writeFileSync(path.join(tmp, FILES.trainerState), this.state.serialize(this.control));
-      fs.writeFileSync(path.join(tmp, FILES.trainingArgs), `${stringifySorted(trainingArgumentsToJson(args))}\n`);
+      fs.writeFileSync(path.join(tmp, FILES.trainingArgs), `${stringifySorted(this.trainingArgsJson())}\n`);
     });
     rotateCheckpoints(args.outputDir, args.saveTotalLimit, this.state.bestModelCheckpoint);
+    // The other ranks wait here until the checkpoint is complete (they may read it: the best model at the end).
+    if (this.group) await this.group.barrier();
     this.timings.saveSeconds += (performance.now() - started) / 1000;
     this.fire('onSave', { checkpoint: dir });
     this.control.shouldSave = false;
     return finalDir;
+  }
+
+  /** A rank other than 0 at a save: the same bookkeeping as rank 0, no files; returns once rank 0's checkpoint is complete. */
+  private async awaitMainCheckpoint(): Promise<string> {
+    const step = this.state.globalStep;
+    const dir = checkpointDir(this.args.outputDir, step);
+    const bestStep = this.state.bestGlobalStep;
+    await (this.group as ProcessGroup).barrier();
+    if (bestStep !== null && (bestStep === step || fs.existsSync(checkpointDir(this.args.outputDir, bestStep))))
+      this.state.bestModelCheckpoint = checkpointDir(this.args.outputDir, bestStep);
+    this.fire('onSave', { checkpoint: dir });
+    this.control.shouldSave = false;
+    return dir;
   }
 
   private storeCallbackStates(): void {
@@ -536,8 +617,12 @@ export class Trainer {
     if (rng.totals) Object.assign(totals, rng.totals);
     else totals.lastLoggedStep = saved.globalStep;
     // Where the data stream continues: as recorded, else HF's arithmetic (whole epochs of updates, then updates × GA micro-batches).
+    // A resume with another world size has other shards: the recorded per-rank position does not apply there.
     const recorded =
-      Number.isInteger(rng.epoch) && Number.isInteger(rng.batches_done_in_epoch) && rng.batches_done_in_epoch < batchesPerEpoch;
+      Number.isInteger(rng.epoch) &&
+      Number.isInteger(rng.batches_done_in_epoch) &&
+      rng.batches_done_in_epoch < batchesPerEpoch &&
+      (rng.world_size ?? 1) === this.worldSize;
     this.position = recorded
       ? { epoch: rng.epoch, batchesDone: rng.batches_done_in_epoch }
       : {
@@ -569,7 +654,7 @@ export class Trainer {
     const samplesPerEpoch = source.numSamples ?? source.batchesPerEpoch * args.perDeviceTrainBatchSize;
     const numSamples =
       args.maxSteps > 0
-        ? args.maxSteps * args.perDeviceTrainBatchSize * args.gradientAccumulationSteps
+        ? args.maxSteps * args.perDeviceTrainBatchSize * args.gradientAccumulationSteps * this.worldSize
         : samplesPerEpoch * args.numTrainEpochs;
     const trainingLoss = totals.totalLoss / Math.max(this.state.globalStep, 0.001);
     const metrics = this.log({
@@ -589,21 +674,26 @@ export class Trainer {
       }
       await this.model.loadWeights(this.state.bestModelCheckpoint);
     }
-    if (args.saveTotalLimit === 1 && this.state.bestModelCheckpoint) {
+    if (args.saveTotalLimit === 1 && this.state.bestModelCheckpoint && this.isMainProcess) {
       const best = path.resolve(this.state.bestModelCheckpoint);
       // removeCheckpoint, not fs.rmSync: this deletes the newest checkpoint, and a kill midway
       // must not leave a partly deleted checkpoint-<step> for --resume to pick.
       for (const dir of listCheckpoints(args.outputDir)) if (path.resolve(dir) !== best) removeCheckpoint(dir);
     }
     await this.saveModel(args.outputDir);
-    // Atomic: a kill mid-write must not leave a truncated trainer_state.json.
-    writeFileAtomically(path.join(args.outputDir, FILES.trainerState), this.state.serialize(this.control));
-    if (this.options.writeReport !== false) this.writeReport();
+    if (this.isMainProcess) {
+      // Atomic: a kill mid-write must not leave a truncated trainer_state.json.
+      writeFileAtomically(path.join(args.outputDir, FILES.trainerState), this.state.serialize(this.control));
+      if (this.options.writeReport !== false) this.writeReport();
+    }
+    // train() returns on every rank once rank 0's files are complete.
+    if (this.group) await this.group.barrier();
     return { globalStep: this.state.globalStep, trainingLoss, metrics, interrupted: null, checkpoint: null };
   }
 
   /** HF's trainer.save_model(): weights, config, preprocessor config and training_args.json into `dir`. */
   async saveModel(dir: string = this.args.outputDir): Promise<void> {
+    if (!this.isMainProcess) return; // HF's save_model: only the main process writes
     fs.mkdirSync(dir, { recursive: true });
     const tmp = path.join(dir, `.save.tmp-${process.pid}`);
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -614,7 +704,12 @@ export class Trainer {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-    writeFileAtomically(path.join(dir, FILES.trainingArgs), `${stringifySorted(trainingArgumentsToJson(this.args))}\n`);
+    writeFileAtomically(path.join(dir, FILES.trainingArgs), `${stringifySorted(this.trainingArgsJson())}\n`);
+  }
+
+  /** training_args.json: the arguments, plus the world size they ran with. */
+  private trainingArgsJson(): Record<string, unknown> {
+    return { ...trainingArgumentsToJson(this.args), world_size: this.worldSize };
   }
 
   /**
@@ -624,12 +719,18 @@ export class Trainer {
    * token-free VideomaeError when the push fails; the local files are never touched by a failure.
    */
   async pushToHub(options: TrainerPushOptions = {}): Promise<PushResult> {
+    if (!this.isMainProcess)
+      throw new VideomaeError(
+        'pushToHub() runs on the main process (rank 0) only; check trainer.isMainProcess',
+        'ERR_VIDEOMAE_INVALID_ARG',
+      );
     this.hubSession ??= new HubPushSession(this);
     return this.hubSession.pushFinal(options);
   }
 
-  /** Writes report.html into outputDir; returns its path. */
+  /** Writes report.html into outputDir (on the main process; the other ranks write nothing); returns its path. */
   writeReport(): string {
+    if (!this.isMainProcess) return path.join(this.args.outputDir, REPORT_FILE);
     return writeTrainingReport(this.args.outputDir, {
       args: this.args,
       state: this.state,

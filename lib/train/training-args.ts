@@ -71,6 +71,10 @@ export interface TrainingArgumentsInput {
   hubAlwaysPush?: boolean;
   /** The branch to push to (created when missing); null: main. */
   hubRevision?: string | null;
+  /** Data-parallel: seconds a rendezvous or collective may wait for the other ranks (HF's ddp_timeout, 1800). */
+  ddpTimeout?: number;
+  /** Data-parallel: gradient bucket size in MiB for the all-reduce (HF's ddp_bucket_cap_mb; null: DDP's 25). */
+  ddpBucketCapMb?: number | null;
 }
 
 /** Fully resolved arguments: every default filled, derived values computed. */
@@ -85,6 +89,7 @@ export interface TrainingArguments extends Required<
     | 'hubToken'
     | 'hubPrivateRepo'
     | 'hubRevision'
+    | 'ddpBucketCapMb'
   >
 > {
   saveTotalLimit: number | null;
@@ -95,6 +100,7 @@ export interface TrainingArguments extends Required<
   hubToken: string | null;
   hubPrivateRepo: boolean | null;
   hubRevision: string | null;
+  ddpBucketCapMb: number | null;
 }
 
 const DEFAULTS = {
@@ -133,6 +139,8 @@ const DEFAULTS = {
   hubPrivateRepo: null,
   hubAlwaysPush: false,
   hubRevision: null,
+  ddpTimeout: 1800,
+  ddpBucketCapMb: null,
 };
 
 /** Per field: the schema and the words used in its error message. */
@@ -202,6 +210,8 @@ const FIELDS = {
   hubPrivateRepo: [z.boolean().nullable(), 'a boolean'],
   hubAlwaysPush: [z.boolean(), 'a boolean'],
   hubRevision: [z.string().min(1).nullable(), 'a branch name'],
+  ddpTimeout: [z.number().int().min(1), 'an integer number of seconds >= 1'],
+  ddpBucketCapMb: [z.number().positive().nullable(), 'a number of MiB > 0'],
 } as const satisfies Record<keyof TrainingArgumentsInput, readonly [z.ZodType, string]>;
 
 type FieldName = keyof typeof FIELDS;

@@ -9,10 +9,13 @@
 
 #include "bindings/addon_data.h"
 #include "bindings/async_task.h"
+#include "bindings/dist_binding.h"
 #include "bindings/exceptions.h"
 #include "bindings/model_options.h"
 #include "bindings/registry.h"
 #include "bindings/serial_executor.h"
+#include "core/dist/grad_reducer.h"
+#include "core/dist/process_group.h"
 #include "core/errors.h"
 #include "core/model/linear.h"
 #include "core/model/state_dict.h"
@@ -32,6 +35,7 @@ constexpr const char* kClassName = "NativeVideoMAE";
 struct ModelState {
   std::unique_ptr<model::VideoMAEModel> model;
   std::unique_ptr<optim::AdamW> optimizer;
+  std::unique_ptr<dist::GradReducer> reducer;  // data-parallel training: attachProcessGroup()
   std::atomic<bool> busy{false};
   SerialExecutor executor;  // every slow operation's tensor work runs on this one thread
 
@@ -98,6 +102,9 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
                                        InstanceMethod<&NativeVideoMAE::setTraining>("setTraining"),
                                        InstanceMethod<&NativeVideoMAE::setGradientCheckpointing>("setGradientCheckpointing"),
                                        InstanceMethod<&NativeVideoMAE::to>("to"),
+                                       InstanceMethod<&NativeVideoMAE::attachProcessGroup>("attachProcessGroup"),
+                                       InstanceMethod<&NativeVideoMAE::detachProcessGroup>("detachProcessGroup"),
+                                       InstanceMethod<&NativeVideoMAE::broadcastParameters>("broadcastParameters"),
                                        InstanceMethod<&NativeVideoMAE::saveWeights>("saveWeights"),
                                        InstanceMethod<&NativeVideoMAE::numParameters>("numParameters"),
                                        InstanceMethod<&NativeVideoMAE::device>("device"),
@@ -225,9 +232,11 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       Napi::Object options = optionsObject(info, 2);
       double scale = numberOption(options, "lossScale", 1.0);
       bool bf16 = boolOption(options, "bf16", false);
+      bool sync = boolOption(options, "sync", true);
       return async(info, "forwardBackward",
-                   [pixels, labels, scale, bf16](ModelState& s) {
-                     return stepResult(optim::forwardBackward(*s.model, pixels, labels, scale, bf16), true);
+                   [pixels, labels, scale, bf16, sync](ModelState& s) {
+                     optim::GradSync gradSync{s.reducer.get(), sync};
+                     return stepResult(optim::forwardBackward(*s.model, pixels, labels, scale, bf16, gradSync), true);
                    },
                    {info[0], info[1]});
     });
@@ -244,8 +253,10 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       o.lossScale = numberOption(options, "lossScale", 1);
       o.step = boolOption(options, "step", true);
       o.bf16 = boolOption(options, "bf16", false);
+      o.gradSync.sync = boolOption(options, "sync", true);
       return async(info, "trainStep",
-                   [pixels, labels, o](ModelState& s) {
+                   [pixels, labels, o](ModelState& s) mutable {
+                     o.gradSync.reducer = s.reducer.get();
                      return stepResult(optim::trainStep(*s.model, s.optimizerOrDefault(), pixels, labels, o), false);
                    },
                    {info[0], info[1]});
@@ -367,10 +378,60 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       std::string text = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
       c10::Device device = deviceFromString(text);
       return async(info, "to(device)", [device](ModelState& s) {
+        // The reducer's hooks sit on the current parameter tensors; a move makes new ones.
+        if (s.reducer) fail(ErrorCode::InvalidArg, "to(device): detach the process group first (move the model before attaching)");
         s.model->to(device);
         if (s.optimizer) s.optimizer->to(device);
         return resolveUndefined();
       });
+    });
+  }
+
+  // attachProcessGroup(group, { bucketCapMb, firstBucketCapMb }) → { bytesPerSync, numBuckets }:
+  // from now on the backward of trainStep/forwardBackward with sync (the default) averages the
+  // gradients over the group's ranks (DDP), the others accumulate locally.
+  Napi::Value attachProcessGroup(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), "attachProcessGroup", [&]() -> Napi::Value {
+      ModelState& s = syncState("attachProcessGroup");
+      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0], "attachProcessGroup");
+      Napi::Object options = optionsObject(info, 1);
+      dist::ReducerOptions o;
+      o.bucketBytes = static_cast<int64_t>(numberOption(options, "bucketCapMb", 25) * (1 << 20));
+      o.firstBucketBytes = static_cast<int64_t>(numberOption(options, "firstBucketCapMb", 1) * (1 << 20));
+      if (o.bucketBytes < 1 || o.firstBucketBytes < 1) fail(ErrorCode::InvalidArg, "attachProcessGroup: bucket sizes must be > 0");
+      std::vector<at::Tensor> trainable;
+      for (size_t i = 0; i < s.model->numParams(); ++i)
+        if (s.model->param(i).requires_grad()) trainable.push_back(s.model->param(i));
+      s.reducer.reset();
+      s.reducer = std::make_unique<dist::GradReducer>(std::move(trainable), group, o);
+      Napi::Object out = Napi::Object::New(info.Env());
+      out.Set("bytesPerSync", static_cast<double>(s.reducer->bytesPerSync()));
+      out.Set("numBuckets", static_cast<double>(s.reducer->numBuckets()));
+      return out;
+    });
+  }
+
+  Napi::Value detachProcessGroup(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), "detachProcessGroup", [&]() -> Napi::Value {
+      syncState("detachProcessGroup").reducer.reset();
+      return info.Env().Undefined();
+    });
+  }
+
+  // broadcastParameters(group, root = 0): root's parameter values on every rank (DDP's start).
+  Napi::Value broadcastParameters(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), "broadcastParameters", [&]() -> Napi::Value {
+      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0], "broadcastParameters");
+      int root = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+      return async(info, "broadcastParameters",
+                   [group, root](ModelState& s) {
+                     std::vector<at::Tensor> params;
+                     for (size_t i = 0; i < s.model->numParams(); ++i) params.push_back(s.model->param(i));
+                     group->broadcastCoalesced(params, root);
+                     s.model->markParametersChanged();
+                     return resolveUndefined();
+                   },
+                   {info[0]});
     });
   }
 

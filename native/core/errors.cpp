@@ -28,6 +28,8 @@ const char* errorCodeName(ErrorCode code) {
       return "ERR_VIDEOMAE_DATASET";
     case ErrorCode::OutOfMemory:
       return "ERR_VIDEOMAE_OUT_OF_MEMORY";
+    case ErrorCode::Distributed:
+      return "ERR_VIDEOMAE_DISTRIBUTED";
     case ErrorCode::Internal:
       return "ERR_VIDEOMAE_INTERNAL";
   }

@@ -19,6 +19,7 @@ enum class ErrorCode {
   Cancelled,    // the caller cancelled the operation
   Dataset,      // a dataset folder/list is missing, empty or inconsistent
   OutOfMemory,  // allocation failed
+  Distributed,  // a process-group rendezvous or collective failed (a rank exited, a timeout, a port in use)
   Internal,     // anything unexpected (a bug): the message says what failed
 };
 

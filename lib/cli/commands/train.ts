@@ -26,6 +26,8 @@ import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
 import { resolveDatasetSource } from '../../hub/dataset-source';
 import type { TrainingArgumentsInput } from '../../train/training-args';
+import { joinFromEnvironment } from '../../distributed/worker';
+import { launchFromCli, registerLauncherOptions, wantsLauncher, type LauncherCliOptions } from './train-launcher';
 
 /** The HF guide's choices (docs/hf-semantics.md § "HF guide: training arguments"), over HF's library defaults. */
 export const CLI_DEFAULTS: Partial<TrainingArgumentsInput> = {
@@ -38,7 +40,7 @@ export const CLI_DEFAULTS: Partial<TrainingArgumentsInput> = {
   saveTotalLimit: 2,
 };
 
-interface TrainCliOptions extends Record<string, unknown> {
+interface TrainCliOptions extends Record<string, unknown>, LauncherCliOptions {
   data: string;
   model?: string;
   config?: string;
@@ -76,6 +78,8 @@ async function buildModel(
 }
 
 export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
+  // `--nproc-per-node N`: this process becomes the launcher of N workers running this same command.
+  if (wantsLauncher(cliOptions)) return launchFromCli(cliOptions);
   if (cliOptions.model && cliOptions.config)
     throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${cliOptions.model} and ${cliOptions.config}`);
   // --data may also be an archive or an hf:// URL: downloaded/extracted once into the caches.
@@ -93,6 +97,12 @@ export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
       saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
     });
   const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
+  // A worker of a data-parallel run (WORLD_SIZE > 1 in the environment) joins its group here.
+  const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
+  const main = group === null || group.isMainProcess;
+  const say = (line: string): void => {
+    if (main) process.stderr.write(line);
+  };
   const numFrames = Number(model.config.num_frames ?? 16);
   const createLoader = (
     dataset: unknown,
@@ -107,27 +117,30 @@ export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
     preprocessorConfig: preprocessor,
     createLoader,
     callbacks: options.earlyStopping ? [new EarlyStoppingCallback(options.earlyStopping)] : [],
+    processGroup: group,
   });
   try {
     const result = await trainer.train();
     if (result.interrupted) {
-      process.stderr.write(`videomae: training stopped at step ${result.globalStep}; resume with --resume ${result.checkpoint ?? ''}\n`);
+      say(`videomae: training stopped at step ${result.globalStep}; resume with --resume ${result.checkpoint ?? ''}\n`);
       return exitCodeFor(result.interrupted === 'stop' ? null : result.interrupted);
     }
     if (options.test !== false && splitExists(options.data, 'test')) {
       const test = await loadFolderSplit(options.data, 'test', train.labels);
+      // Every rank evaluates its share of the test split; the metrics are over all of it.
       const metrics = await trainer.evaluate(test, { metricKeyPrefix: 'test' });
-      fs.writeFileSync(path.join(trainer.args.outputDir, 'test_results.json'), `${stringifySorted(metrics)}\n`);
+      if (main) fs.writeFileSync(path.join(trainer.args.outputDir, 'test_results.json'), `${stringifySorted(metrics)}\n`);
       trainer.writeReport();
-      process.stderr.write(`videomae: test accuracy ${(metrics.test_accuracy * 100).toFixed(2)} % on ${test.videos.length} videos\n`);
+      say(`videomae: test accuracy ${(metrics.test_accuracy * 100).toFixed(2)} % on ${test.videos.length} videos\n`);
     }
-    process.stderr.write(`videomae: model saved to ${trainer.args.outputDir} (report.html, trainer_state.json)\n`);
+    say(`videomae: model saved to ${trainer.args.outputDir} (report.html, trainer_state.json)\n`);
     // As the HF guide ends: trainer.push_to_hub() once the model and its results are final.
-    if (trainer.args.pushToHub) return await pushAfterTraining(trainer, { model: options.model });
+    if (trainer.args.pushToHub && main) return await pushAfterTraining(trainer, { model: options.model });
     return 0;
   } finally {
     await trainer.close();
     model.dispose?.();
+    group?.destroy();
   }
 }
 
@@ -151,6 +164,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--early-stopping <patience>', 'stop after this many evaluations without improvement', (v) => Number(v))
     .option('--no-test', 'skip the final evaluation on the test split')
     .option('--no-flip', 'no random horizontal flip in training (classes that differ by direction, e.g. MoveLeft/MoveRight)');
+  registerLauncherOptions(command);
   addTrainingArgumentOptions(command, CLI_DEFAULTS);
   command.action(async (options: TrainCliOptions) => {
     const code = await runTrain(options);

@@ -2,21 +2,32 @@
 
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
+#include <c10/util/Exception.h>
+
+#include <string>
 
 #include "core/errors.h"
 
 namespace videomae::optim {
 
 TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
-                                bool bf16) {
+                                bool bf16, const GradSync& gradSync) {
   if (!labels.defined()) fail(ErrorCode::InvalidArg, "labels are required for a training step");
   if (!(lossScale > 0)) fail(ErrorCode::InvalidArg, "lossScale must be > 0");
   at::AutoGradMode enableGrad(true);
+  if (gradSync.reducer) gradSync.reducer->beforeForward();
   model::ForwardOptions options;
   options.bf16 = bf16;
   model::ForwardOutput out = model.forward(pixels, labels, options);
   at::Tensor loss = out.loss;
-  (lossScale == 1.0 ? loss : loss * lossScale).backward();
+  if (gradSync.reducer && gradSync.sync) gradSync.reducer->prepareForBackward();
+  try {
+    (lossScale == 1.0 ? loss : loss * lossScale).backward();
+  } catch (const c10::DistError& e) {
+    // A bucket's all-reduce failed inside backward: a peer exited or timed out.
+    fail(ErrorCode::Distributed,
+         std::string("gradient all-reduce failed; another rank probably exited or timed out: ") + e.what_without_backtrace());
+  }
   TrainStepResult result;
   result.loss = loss.item<double>();
   result.problemType = out.problemType;
@@ -30,7 +41,7 @@ TrainStepResult trainStep(model::VideoMAEModel& model, AdamW& optimizer, const a
   model.setTraining(true);
   TrainStepResult result;
   try {
-    result = forwardBackward(model, pixels, labels, options.lossScale, options.bf16);
+    result = forwardBackward(model, pixels, labels, options.lossScale, options.bf16, options.gradSync);
   } catch (...) {
     model.setTraining(wasTraining);
     throw;

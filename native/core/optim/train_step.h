@@ -7,10 +7,18 @@
 #include <optional>
 #include <string>
 
+#include "core/dist/grad_reducer.h"
 #include "core/model/videomae.h"
 #include "core/optim/adamw.h"
 
 namespace videomae::optim {
+
+// Data-parallel training: with a reducer, `sync` says whether this backward all-reduces the
+// gradients (the last micro-batch of an update) or only accumulates them locally (DDP's no_sync).
+struct GradSync {
+  dist::GradReducer* reducer = nullptr;
+  bool sync = true;
+};
 
 struct TrainStepOptions {
   double lr = 0;
@@ -18,6 +26,7 @@ struct TrainStepOptions {
   double lossScale = 1;
   bool step = true;
   bool bf16 = false;
+  GradSync gradSync;
 };
 
 struct TrainStepResult {
@@ -29,7 +38,7 @@ struct TrainStepResult {
 
 // Forward in the model's current mode, backward of loss × lossScale (gradients accumulate).
 TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
-                                bool bf16);
+                                bool bf16, const GradSync& gradSync = {});
 
 // Forward in train mode + backward; when options.step: clip, AdamW step, zero gradients.
 TrainStepResult trainStep(model::VideoMAEModel& model, AdamW& optimizer, const at::Tensor& pixels, const at::Tensor& labels,
