@@ -134,3 +134,19 @@ export {
 } from './train';
 export * from './metrics';
 export { renderTrainingReport, writeTrainingReport, REPORT_FILE, type ReportInput } from './report/html';
+export {
+  initProcessGroup,
+  availableBackends,
+  ProcessGroup,
+  distributedEnvFromProcess,
+  launchWorkers,
+  shardOf,
+  type ProcessGroupOptions,
+  type BackendName,
+  type CollectiveTensor,
+  type ReduceOpName,
+  type DistributedEnv,
+  type LaunchOptions,
+  type LaunchResult,
+  type ShardSpec,
+} from './distributed';

@@ -63,15 +63,15 @@ class NativeProcessGroup : public Napi::ObjectWrap<NativeProcessGroup> {
     return object;
   }
 
-  static std::shared_ptr<dist::ProcessGroup> unwrap(Napi::Value value, const char* what) {
+  static std::shared_ptr<dist::ProcessGroup> unwrap(Napi::Value value) {
     if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(classConstructor(value.Env(), kClassName)))
-      fail(ErrorCode::InvalidArg, std::string(what) + ": expected a process group from initProcessGroup()");
-    return Unwrap(value.As<Napi::Object>())->live(what);
+      fail(ErrorCode::InvalidArg, "expected a process group from initProcessGroup()");
+    return Unwrap(value.As<Napi::Object>())->live();
   }
 
  private:
-  std::shared_ptr<dist::ProcessGroup> live(const char* what) const {
-    if (!state_->group) fail(ErrorCode::Closed, std::string(what) + ": the process group was destroyed");
+  std::shared_ptr<dist::ProcessGroup> live() const {
+    if (!state_->group) fail(ErrorCode::Closed, "the process group was destroyed");
     return state_->group;
   }
 
@@ -87,8 +87,8 @@ class NativeProcessGroup : public Napi::ObjectWrap<NativeProcessGroup> {
   Napi::Value collective(const Napi::CallbackInfo& info, const char* what, std::function<ResultBuilder(dist::ProcessGroup&)> work,
                          std::vector<Napi::Value> keepAlive = {}) {
     return guarded(info.Env(), what, [&]() -> Napi::Value {
-      std::shared_ptr<dist::ProcessGroup> group = live(what);
-      if (state_->busy.exchange(true)) fail(ErrorCode::Busy, std::string(what) + ": another collective on this group is in flight");
+      std::shared_ptr<dist::ProcessGroup> group = live();
+      if (state_->busy.exchange(true)) fail(ErrorCode::Busy, "another collective on this group is in flight");
       keepAlive.push_back(info.This());
       std::shared_ptr<GroupState> state = state_;
       try {
@@ -100,7 +100,8 @@ class NativeProcessGroup : public Napi::ObjectWrap<NativeProcessGroup> {
                 std::shared_ptr<GroupState> s;
                 ~Release() { s->busy = false; }
               };
-              auto release = std::make_shared<Release>(Release{state});
+              // Built in place: a temporary Release would clear the flag as it dies.
+              std::shared_ptr<Release> release(new Release{state});
               ResultBuilder result = work(*group);
               return [release, result = std::move(result)](Napi::Env env) { return result(env); };
             },
@@ -216,8 +217,8 @@ void initDistModule(Napi::Env env, Napi::Object exports) {
 
 }  // namespace
 
-std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value, const char* what) {
-  return NativeProcessGroup::unwrap(value, what);
+std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value) {
+  return NativeProcessGroup::unwrap(value);
 }
 
 }  // namespace videomae::bindings

@@ -9,6 +9,6 @@
 namespace videomae::bindings {
 
 // A NativeProcessGroup object → its group (ERR_VIDEOMAE_INVALID_ARG otherwise, ERR_VIDEOMAE_CLOSED once destroyed).
-std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value, const char* what);
+std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value);
 
 }  // namespace videomae::bindings

@@ -37,6 +37,8 @@ ErrorInfo describeCurrentException(const std::string& operation) {
     return {errorCodeName(ErrorCode::InvalidArg), withOperation(operation, torchMessage(error))};
   } catch (const c10::TypeError& error) {
     return {errorCodeName(ErrorCode::InvalidArg), withOperation(operation, torchMessage(error))};
+  } catch (const c10::DistError& error) {  // c10d: a peer exited, a timeout, a socket error
+    return {errorCodeName(ErrorCode::Distributed), withOperation(operation, torchMessage(error))};
   } catch (const c10::Error& error) {
     return {errorCodeName(ErrorCode::Internal), withOperation(operation, "libtorch: " + torchMessage(error))};
   } catch (const std::bad_alloc&) {

@@ -393,7 +393,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
   Napi::Value attachProcessGroup(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), "attachProcessGroup", [&]() -> Napi::Value {
       ModelState& s = syncState("attachProcessGroup");
-      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0], "attachProcessGroup");
+      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0]);
       Napi::Object options = optionsObject(info, 1);
       dist::ReducerOptions o;
       o.bucketBytes = static_cast<int64_t>(numberOption(options, "bucketCapMb", 25) * (1 << 20));
@@ -421,7 +421,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
   // broadcastParameters(group, root = 0): root's parameter values on every rank (DDP's start).
   Napi::Value broadcastParameters(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), "broadcastParameters", [&]() -> Napi::Value {
-      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0], "broadcastParameters");
+      std::shared_ptr<dist::ProcessGroup> group = processGroupFromJs(info[0]);
       int root = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
       return async(info, "broadcastParameters",
                    [group, root](ModelState& s) {
