@@ -217,9 +217,7 @@ void initDistModule(Napi::Env env, Napi::Object exports) {
 
 }  // namespace
 
-std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value) {
-  return NativeProcessGroup::unwrap(value);
-}
+std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value) { return NativeProcessGroup::unwrap(value); }
 
 }  // namespace videomae::bindings
 
