@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --peers] [--only decode,data,model,stream] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
+ * `npm run bench [-- --peers] [--only decode,data,model,stream,distributed] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
  * model and stream benchmarks, with the Python peers in the same run when `--peers` is given
  * (the reference environment is created by scripts/python-env.sh), writes each result as JSON under
  * bench/results/ and prints a markdown table of ratios (videomae ÷ peer, "how many times better").
@@ -11,11 +11,12 @@ import { packageRoot } from '../lib/native/binding';
 import { machineInfo, markdownTable, type BenchReport, type BenchRow } from './common/report';
 import { runDataBench } from './data';
 import { runDecodeBench, type DecodeBenchResult } from './decode';
+import { runDistributedBench } from './distributed';
 import { runModelBench } from './model';
 import { runStreamBench, streamBenchReport } from './stream';
 
-type BenchName = 'decode' | 'data' | 'model' | 'stream';
-const ALL: BenchName[] = ['decode', 'data', 'model', 'stream'];
+type BenchName = 'decode' | 'data' | 'model' | 'stream' | 'distributed';
+const ALL: BenchName[] = ['decode', 'data', 'model', 'stream', 'distributed'];
 
 interface BenchArgs {
   only: BenchName[];
@@ -77,6 +78,10 @@ async function runOne(name: BenchName, args: BenchArgs, python: string | undefin
       const sizes = args.quick ? { batches: [1], iterations: 1, train: false } : args.modelBatches ? { batches: args.modelBatches } : {};
       const raw = (await runModelBench({ python: Boolean(python), ...sizes })) as Record<string, unknown> & { rows?: BenchRow[] };
       return { report: { name: 'model', rows: raw.rows ?? [], notes: [] }, raw };
+    }
+    case 'distributed': {
+      const { raw, ...report } = await runDistributedBench({ python: Boolean(python), ...(args.quick ? { model: 'tiny', steps: 2 } : {}) });
+      return { report, raw };
     }
     case 'stream': {
       const raw = await runStreamBench(args.quick ? { seconds: 5, windows: 1 } : {});
