@@ -4,7 +4,7 @@
  * training the order is first padded by repeating its start until its length divides by W, so
  * every rank runs the same number of steps (DistributedSampler(drop_last=False)). Evaluation
  * shards are not padded: their union is the eval set exactly once, and gatherEvaluation() puts
- * the rows back in the original order.
+ * the rows back in the original order (docs/hf-semantics.md § "Trainer: data parallel (DDP under torchrun)").
  */
 import { invalidArg } from '../errors';
 

@@ -3,49 +3,30 @@
  * Checkpoints are HF model folders (config.json + model.safetensors | shards | pytorch_model.bin)
  * and savePretrained() writes folders that Python transformers loads with the same logits.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { ProcessGroup } from '../distributed/process-group';
-import { VideomaeError, invalidArg } from '../errors';
-import { nativeAs } from '../native/binding';
+import { invalidArg } from '../errors';
 import type { NativeTensor, TensorData, TypedArrayLike } from '../native/tensor';
+import { defaultConfig, loadConfig, withLabels, type ProblemType, type VideoMAEConfig } from './config';
+import type { NativeVideoMAEHandle } from './native';
 import {
-  defaultConfig,
-  loadConfig,
-  nativeModelConfig,
-  saveConfig,
-  serializeJsonSorted,
-  withLabels,
-  type ProblemType,
-  type VideoMAEConfig,
-} from './config';
-import type { ModelBinding, NativeTensorInput, NativeVideoMAEHandle } from './native';
-import { AdamWOptimizer, normaliseAdamWOptions, type AdamWOptions } from './optimizer';
+  binding,
+  checkDevice,
+  checkDtype,
+  checkPixels,
+  checkSeed,
+  VideoMAEPreTrainedModel,
+  type FromConfigOptions,
+  type FromPretrainedOptions,
+} from './pretrained-model';
 
-export type Device = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
-export type ModelDtype = 'float32' | 'bfloat16' | 'float16';
-
-export interface LoadReport {
-  missingKeys: string[];
-  unexpectedKeys: string[];
-  mismatchedKeys: Array<{ key: string; checkpointShape: number[]; modelShape: number[] }>;
-}
-
-export interface FromPretrainedOptions {
-  device?: Device;
-  dtype?: ModelDtype;
-  id2label?: Record<number, string>;
-  numLabels?: number;
-  ignoreMismatchedSizes?: boolean;
-  /** Seed for the parameters the checkpoint lacks (e.g. a new classifier). Default 42. */
-  seed?: number;
-}
-
-export interface FromConfigOptions {
-  seed?: number;
-  device?: Device;
-  dtype?: ModelDtype;
-}
+export {
+  VideoMAEPreTrainedModel,
+  type Device,
+  type ModelDtype,
+  type LoadReport,
+  type FromPretrainedOptions,
+  type FromConfigOptions,
+  type GradientSyncInfo,
+} from './pretrained-model';
 
 /** Labels: class indices (number[] / Int32Array / BigInt64Array), regression targets, or multi-hot rows. */
 export type Labels = number[] | number[][] | Int32Array | BigInt64Array | Float32Array | TensorData<TypedArrayLike>;
@@ -79,53 +60,6 @@ export interface TrainStepOptions {
   sync?: boolean;
 }
 
-/** What attachProcessGroup() set up. */
-export interface GradientSyncInfo {
-  /** Gradient bytes all-reduced per synchronised step (every trainable parameter, float32). */
-  bytesPerSync: number;
-  numBuckets: number;
-}
-
-const DEVICE_PATTERN = /^(auto|cpu|cuda|cuda:\d+)$/;
-
-function binding(): ModelBinding {
-  return nativeAs<ModelBinding>();
-}
-
-function checkDevice(device: unknown): string {
-  if (typeof device !== 'string' || !DEVICE_PATTERN.test(device)) throw invalidArg('device', "'auto', 'cpu', 'cuda' or 'cuda:N'", device);
-  return device;
-}
-
-function checkDtype(dtype: unknown): string {
-  if (dtype !== 'float32' && dtype !== 'bfloat16' && dtype !== 'float16')
-    throw invalidArg('dtype', "'float32', 'bfloat16' or 'float16'", dtype);
-  return dtype;
-}
-
-function checkSeed(seed: unknown): number {
-  if (!(typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0)) throw invalidArg('seed', 'a non-negative integer', seed);
-  return seed;
-}
-
-function isNativeTensorLike(value: unknown): value is NativeTensor {
-  return typeof value === 'object' && value !== null && (value as { constructor?: { name?: string } }).constructor?.name === 'NativeTensor';
-}
-
-function checkPixels(pixels: unknown, config: VideoMAEConfig): NativeTensorInput {
-  if (isNativeTensorLike(pixels)) return pixels;
-  const t = pixels as TensorData<Float32Array> | undefined;
-  if (typeof t !== 'object' || t === null || !ArrayBuffer.isView(t.data) || !Array.isArray(t.shape)) {
-    throw invalidArg('pixelValues', '{ data: Float32Array, shape: [B, T, C, H, W] } or a NativeTensor', pixels);
-  }
-  if (t.data.constructor.name !== 'Float32Array') throw invalidArg('pixelValues.data', 'a Float32Array', t.data);
-  if (t.shape.length !== 5)
-    throw invalidArg('pixelValues.shape', `[B, ${config.numFrames}, ${config.numChannels}, H, W] (5 dimensions)`, t.shape);
-  const count = t.shape.reduce((a, b) => a * b, 1);
-  if (count !== t.data.length) throw invalidArg('pixelValues.data', `${count} elements for shape [${t.shape.join(', ')}]`, t.data.length);
-  return t;
-}
-
 function labelsToTensor(labels: Labels, config: VideoMAEConfig): TensorData<TypedArrayLike> {
   const regression = config.problemType === 'regression' || (config.numLabels === 1 && !config.problemType);
   if (Array.isArray(labels)) {
@@ -149,43 +83,30 @@ function labelsToTensor(labels: Labels, config: VideoMAEConfig): TensorData<Type
   throw invalidArg('labels', 'number[], Int32Array, BigInt64Array, Float32Array or { data, shape }', labels);
 }
 
-export class VideoMAEForVideoClassification {
-  readonly config: VideoMAEConfig;
-  loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [], mismatchedKeys: [] };
-  private handle_: NativeVideoMAEHandle | null;
-  private training_ = false;
-  private checkpointing_ = false;
-  private optimizer_: AdamWOptimizer | null = null;
-
+export class VideoMAEForVideoClassification extends VideoMAEPreTrainedModel {
   private constructor(config: VideoMAEConfig, handle: NativeVideoMAEHandle) {
-    this.config = config;
-    this.handle_ = handle;
+    super(config, handle);
   }
 
   /** Loads a HF model folder (like `from_pretrained`); `numLabels`/`id2label` replace the head's labels. */
   static async fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<VideoMAEForVideoClassification> {
-    if (typeof dir !== 'string' || dir === '') throw invalidArg('dir', 'a model folder path', dir);
+    VideoMAEPreTrainedModel.checkFolder(dir);
     const device = checkDevice(options.device ?? 'auto');
     const dtype = checkDtype(options.dtype ?? 'float32');
     const seed = checkSeed(options.seed ?? 42);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
-      throw new VideomaeError(`model folder not found: ${dir}`, 'ERR_VIDEOMAE_IO');
     let config = loadConfig(dir);
     if (options.numLabels !== undefined || options.id2label !== undefined) config = withLabels(config, options);
     config.architectures = ['VideoMAEForVideoClassification'];
-    const handle = new (binding().NativeVideoMAE)(nativeModelConfig(config), { device, dtype });
-    try {
-      const report = await handle.loadCheckpoint(path.resolve(dir), {
-        ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
-        seed,
-      });
-      const model = new VideoMAEForVideoClassification(config, handle);
-      model.loadReport = { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys };
-      return model;
-    } catch (error) {
-      handle.dispose();
-      throw error;
-    }
+    const { handle, report } = await VideoMAEPreTrainedModel.loadNative(dir, config, {
+      device,
+      dtype,
+      seed,
+      ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
+      preTraining: false,
+    });
+    const model = new VideoMAEForVideoClassification(config, handle);
+    model.loadReport = { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys };
+    return model;
   }
 
   /** A randomly initialised model (HF's init), deterministic for a given seed. */
@@ -195,50 +116,13 @@ export class VideoMAEForVideoClassification {
   ): Promise<VideoMAEForVideoClassification> {
     const full = defaultConfig(config);
     full.architectures = ['VideoMAEForVideoClassification'];
-    const handle = new (binding().NativeVideoMAE)(nativeModelConfig(full), {
+    const handle = await VideoMAEPreTrainedModel.createNative(full, {
       device: checkDevice(options.device ?? 'auto'),
       dtype: checkDtype(options.dtype ?? 'float32'),
+      seed: checkSeed(options.seed ?? 42),
+      preTraining: false,
     });
-    try {
-      await handle.initialize(checkSeed(options.seed ?? 42));
-    } catch (error) {
-      handle.dispose();
-      throw error;
-    }
     return new VideoMAEForVideoClassification(full, handle);
-  }
-
-  private get handle(): NativeVideoMAEHandle {
-    if (!this.handle_) throw new VideomaeError('the model was disposed', 'ERR_VIDEOMAE_CLOSED');
-    return this.handle_;
-  }
-
-  get device(): string {
-    return this.handle.device();
-  }
-
-  get training(): boolean {
-    return this.training_;
-  }
-
-  /** Recompute each encoder layer in backward instead of keeping its activations. */
-  get gradientCheckpointing(): boolean {
-    return this.checkpointing_;
-  }
-
-  set gradientCheckpointing(on: boolean) {
-    this.handle.setGradientCheckpointing(Boolean(on));
-    this.checkpointing_ = Boolean(on);
-  }
-
-  train(mode = true): this {
-    this.handle.setTraining(mode);
-    this.training_ = mode;
-    return this;
-  }
-
-  eval(): this {
-    return this.train(false);
   }
 
   private rememberProblemType(problemType: string | undefined): void {
@@ -300,93 +184,6 @@ export class VideoMAEForVideoClassification {
     });
     this.rememberProblemType(out.problemType);
     return out.gradNorm === undefined ? { loss: out.loss } : { loss: out.loss, gradNorm: out.gradNorm };
-  }
-
-  /** The accumulated gradient of a parameter (a copy), or null when it has none. */
-  getGradient(name: string): TensorData<Float32Array> | null {
-    return this.handle.getGradient(name);
-  }
-
-  /** A copy of a parameter's values (float32). */
-  getParameter(name: string): TensorData<Float32Array> {
-    return this.handle.getParameter(name);
-  }
-
-  /** Parameter names (HF checkpoint names), shapes and whether AdamW decays them. */
-  namedParameters(): Array<{ name: string; shape: number[]; weightDecay: boolean }> {
-    return this.handle.namedParameters();
-  }
-
-  zeroGrad(): void {
-    this.handle.zeroGrad();
-  }
-
-  /** torch.nn.utils.clip_grad_norm_: returns the total norm before clipping. */
-  clipGradNorm(maxNorm: number): number {
-    if (!(typeof maxNorm === 'number' && maxNorm > 0)) throw invalidArg('maxNorm', 'a number > 0', maxNorm);
-    return this.handle.clipGradNorm(maxNorm);
-  }
-
-  /** AdamW (torch.optim.AdamW semantics) with HF's no-decay group; used by trainStep too. */
-  createOptimizer(options: Partial<AdamWOptions> = {}): AdamWOptimizer {
-    const o = normaliseAdamWOptions(options);
-    this.handle.createOptimizer({ lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay });
-    this.optimizer_ = new AdamWOptimizer(() => this.handle, o);
-    return this.optimizer_;
-  }
-
-  get optimizer(): AdamWOptimizer | null {
-    return this.optimizer_;
-  }
-
-  /**
-   * Data-parallel training (DDP): copies rank 0's parameters to every rank, then hooks libtorch's
-   * c10d Reducer onto the parameters so that each synchronised backward (trainStep/forwardBackward
-   * with sync, the default) leaves the mean gradient over all ranks, all-reduced in buckets while
-   * the backward still runs. Every rank must call it, and then step in lockstep. Move the model
-   * to its device first.
-   */
-  async attachProcessGroup(
-    group: ProcessGroup,
-    options: { bucketCapMb?: number; firstBucketCapMb?: number } = {},
-  ): Promise<GradientSyncInfo> {
-    const bucketCapMb = options.bucketCapMb ?? 25;
-    const firstBucketCapMb = options.firstBucketCapMb ?? 1;
-    if (!(bucketCapMb > 0)) throw invalidArg('bucketCapMb', 'a number of MiB > 0', bucketCapMb);
-    if (!(firstBucketCapMb > 0)) throw invalidArg('firstBucketCapMb', 'a number of MiB > 0', firstBucketCapMb);
-    await this.handle.broadcastParameters(group.native, 0);
-    return this.handle.attachProcessGroup(group.native, { bucketCapMb, firstBucketCapMb });
-  }
-
-  /** Back to local gradients. */
-  detachProcessGroup(): void {
-    this.handle.detachProcessGroup();
-  }
-
-  async to(device: Device): Promise<this> {
-    await this.handle.to(checkDevice(device));
-    return this;
-  }
-
-  /** Writes config.json + model.safetensors (+ preprocessor_config.json) into `dir`. */
-  async savePretrained(dir: string, options: { preprocessorConfig?: Record<string, unknown> } = {}): Promise<void> {
-    if (typeof dir !== 'string' || dir === '') throw invalidArg('dir', 'a folder path', dir);
-    fs.mkdirSync(dir, { recursive: true });
-    await this.handle.saveWeights(path.join(path.resolve(dir), 'model.safetensors'));
-    saveConfig(dir, this.config);
-    if (options.preprocessorConfig)
-      fs.writeFileSync(path.join(dir, 'preprocessor_config.json'), serializeJsonSorted(options.preprocessorConfig));
-  }
-
-  numParameters(): number {
-    return this.handle.numParameters();
-  }
-
-  /** Frees the native model now. Idempotent. */
-  dispose(): void {
-    if (!this.handle_) return;
-    this.handle_.dispose();
-    this.handle_ = null;
   }
 }
 

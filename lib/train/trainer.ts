@@ -465,7 +465,8 @@ export class Trainer {
 
   /**
    * One small all-reduce per update: the loss logged is the mean over ranks (HF gathers tr_loss),
-   * and a stop asked for on any rank (a signal, trainer.stop()) stops every rank after this same update.
+   * and a stop asked for on any rank (a signal, trainer.stop()) stops every rank after this same update
+   * (docs/hf-semantics.md § "Trainer: data parallel (DDP under torchrun)").
    */
   private async agreeAfterUpdate(updateLoss: number): Promise<number> {
     const group = this.group as ProcessGroup;

@@ -197,12 +197,15 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       if (labels.defined()) keep.push_back(info[1]);
       return async(
           info, "forward",
-          [pixels, labels, fo](ModelState& s) -> ResultBuilder {
+          [pixels, labels, fo](ModelState& s) mutable -> ResultBuilder {
             c10::InferenceMode inference;
-            model::ForwardOutput out = s.model->forward(pixels, labels, fo);
+            // A pre-training model's second input is bool_masked_pos, as in HF's forward.
+            if (s.model->preTraining()) fo.boolMaskedPos = labels;
+            model::ForwardOutput out = s.model->forward(pixels, s.model->preTraining() ? at::Tensor() : labels, fo);
             return [out](Napi::Env env) -> Napi::Value {
               Napi::Object result = Napi::Object::New(env);
               result.Set("logits", interop::tensorToJs(env, out.logits.to(at::kCPU).clone()));
+              if (out.targets.defined()) result.Set("targets", interop::tensorToJs(env, out.targets.to(at::kCPU).clone()));
               if (out.loss.defined()) result.Set("loss", out.loss.item<double>());
               if (out.lastHiddenState.defined())
                 result.Set("lastHiddenState", interop::tensorToJs(env, out.lastHiddenState.to(at::kCPU).clone()));

@@ -50,6 +50,12 @@ model::ModelConfig modelConfigFromJs(Napi::Value value) {
   c.qkvBias = boolOption(o, "qkvBias", c.qkvBias);
   c.useMeanPooling = boolOption(o, "useMeanPooling", c.useMeanPooling);
   c.problemType = stringField(o, "problemType", "");
+  c.preTraining = boolOption(o, "preTraining", c.preTraining);
+  c.decoderHiddenSize = intField(o, "decoderHiddenSize", c.decoderHiddenSize);
+  c.decoderNumHiddenLayers = intField(o, "decoderNumHiddenLayers", c.decoderNumHiddenLayers);
+  c.decoderNumAttentionHeads = intField(o, "decoderNumAttentionHeads", c.decoderNumAttentionHeads);
+  c.decoderIntermediateSize = intField(o, "decoderIntermediateSize", c.decoderIntermediateSize);
+  c.normPixLoss = boolOption(o, "normPixLoss", c.normPixLoss);
   c.validate();
   return c;
 }

@@ -16,6 +16,7 @@ export function registerInfoCommand(program: Command): void {
         `videomae ${result.package.version} (Node ${result.node.version}, Node-API ${result.napiVersion})`,
         `libtorch ${result.libtorch.version} from ${result.libtorch.source}: ${result.libtorch.path}`,
         `CUDA: compiled ${result.cuda.compiled ? 'yes' : 'no'}, available ${result.cuda.available ? 'yes' : 'no'}, devices ${result.cuda.devices}`,
+        `distributed training backends: ${result.distributed.backends.join(', ') || 'none (no gloo headers at build time)'}`,
         `CPU: ${result.cpu.model}, ${result.cpu.cores} cores, torch threads ${result.cpu.threads}, MKL ${result.libtorch.mkl ? 'yes' : 'no'}, oneDNN ${result.libtorch.mkldnn ? 'yes' : 'no'}, model GEMMs through ${result.libtorch.cpuGemm}`,
         `FFmpeg ${result.ffmpeg.version}: ${Object.entries(result.ffmpeg.libraries)
           .map(([k, v]) => `${k} ${v}`)

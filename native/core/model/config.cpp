@@ -23,6 +23,12 @@ void ModelConfig::validate() const {
   require(hiddenAct == "gelu" || hiddenAct == "gelu_new" || hiddenAct == "gelu_pytorch_tanh" || hiddenAct == "relu" ||
               hiddenAct == "silu" || hiddenAct == "swish" || hiddenAct == "quick_gelu",
           "hidden_act \"" + hiddenAct + "\" is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu, silu, quick_gelu)");
+  if (preTraining) {
+    require(decoderHiddenSize > 0 && decoderNumHiddenLayers >= 0 && decoderIntermediateSize > 0, "decoder sizes must be positive");
+    require(decoderNumAttentionHeads > 0 && decoderHiddenSize % decoderNumAttentionHeads == 0,
+            "decoder_hidden_size must be a multiple of decoder_num_attention_heads");
+    require(normPixLoss || numChannels == 3, "norm_pix_loss false needs 3 channels (targets are un-normalised with ImageNet's mean/std)");
+  }
   require(problemType.empty() || problemType == "regression" || problemType == "single_label_classification" ||
               problemType == "multi_label_classification",
           "problem_type \"" + problemType + "\" is not one of regression, single_label_classification, multi_label_classification");

@@ -25,9 +25,19 @@ struct ModelConfig {
   bool qkvBias = true;
   bool useMeanPooling = true;
   std::string problemType;  // "" = decide from the labels, like HF
+  // VideoMAEForPreTraining (docs/hf-semantics.md § "Model: VideoMAEForPreTraining forward and loss"):
+  // the decoder's own width/depth, and whether targets are normalised per patch.
+  bool preTraining = false;
+  int64_t decoderHiddenSize = 384;
+  int64_t decoderNumHiddenLayers = 4;
+  int64_t decoderNumAttentionHeads = 6;
+  int64_t decoderIntermediateSize = 1536;
+  bool normPixLoss = true;
 
   int64_t numPatches() const { return (numFrames / tubeletSize) * (imageHeight / patchHeight) * (imageWidth / patchWidth); }
   int64_t headDim() const { return hiddenSize / numAttentionHeads; }
+  // Values per reconstructed token: tubelet × patch pixels × channels (the decoder head's width).
+  int64_t patchValues() const { return tubeletSize * patchHeight * patchWidth * numChannels; }
   // Throws ErrorCode::InvalidArg naming the first inconsistent field.
   void validate() const;
 };

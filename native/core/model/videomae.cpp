@@ -46,35 +46,62 @@ size_t VideoMAEModel::add(const std::string& name, std::vector<int64_t> shape, P
   return names_.size() - 1;
 }
 
+void VideoMAEModel::addLayer(const std::string& p, int64_t d, int64_t i, int64_t heads) {
+  LayerParams lp{};
+  lp.width = d;
+  lp.heads = heads;
+  lp.queryW = add(p + "attention.attention.query.weight", {d, d}, ParamKind::LinearWeight);
+  lp.keyW = add(p + "attention.attention.key.weight", {d, d}, ParamKind::LinearWeight);
+  lp.valueW = add(p + "attention.attention.value.weight", {d, d}, ParamKind::LinearWeight);
+  if (config_.qkvBias) {
+    lp.qBias = add(p + "attention.attention.q_bias", {d}, ParamKind::QvBias);
+    lp.vBias = add(p + "attention.attention.v_bias", {d}, ParamKind::QvBias);
+  } else {
+    lp.qBias = lp.vBias = SIZE_MAX;
+  }
+  lp.attnOutW = add(p + "attention.output.dense.weight", {d, d}, ParamKind::LinearWeight);
+  lp.attnOutB = add(p + "attention.output.dense.bias", {d}, ParamKind::Bias);
+  lp.interW = add(p + "intermediate.dense.weight", {i, d}, ParamKind::LinearWeight);
+  lp.interB = add(p + "intermediate.dense.bias", {i}, ParamKind::Bias);
+  lp.outW = add(p + "output.dense.weight", {d, i}, ParamKind::LinearWeight);
+  lp.outB = add(p + "output.dense.bias", {d}, ParamKind::Bias);
+  lp.lnBeforeW = add(p + "layernorm_before.weight", {d}, ParamKind::NormWeight);
+  lp.lnBeforeB = add(p + "layernorm_before.bias", {d}, ParamKind::NormBias);
+  lp.lnAfterW = add(p + "layernorm_after.weight", {d}, ParamKind::NormWeight);
+  lp.lnAfterB = add(p + "layernorm_after.bias", {d}, ParamKind::NormBias);
+  layers_.push_back(lp);
+}
+
 void VideoMAEModel::build() {
   const ModelConfig& c = config_;
-  const int64_t d = c.hiddenSize, i = c.intermediateSize;
+  const int64_t d = c.hiddenSize;
   const std::string emb = "videomae.embeddings.patch_embeddings.projection.";
   projW_ = add(emb + "weight", {d, c.numChannels, c.tubeletSize, c.patchHeight, c.patchWidth}, ParamKind::LinearWeight);
   projB_ = add(emb + "bias", {d}, ParamKind::Bias);
-  for (int64_t l = 0; l < c.numHiddenLayers; ++l) {
-    const std::string p = "videomae.encoder.layer." + std::to_string(l) + ".";
-    LayerParams lp{};
-    lp.queryW = add(p + "attention.attention.query.weight", {d, d}, ParamKind::LinearWeight);
-    lp.keyW = add(p + "attention.attention.key.weight", {d, d}, ParamKind::LinearWeight);
-    lp.valueW = add(p + "attention.attention.value.weight", {d, d}, ParamKind::LinearWeight);
-    if (c.qkvBias) {
-      lp.qBias = add(p + "attention.attention.q_bias", {d}, ParamKind::QvBias);
-      lp.vBias = add(p + "attention.attention.v_bias", {d}, ParamKind::QvBias);
+  for (int64_t l = 0; l < c.numHiddenLayers; ++l)
+    addLayer("videomae.encoder.layer." + std::to_string(l) + ".", d, c.intermediateSize, c.numAttentionHeads);
+  numEncoderLayers_ = layers_.size();
+  positionTable_ = sinusoidTable(c.numPatches(), d).to(device_);
+  if (c.preTraining) {
+    // HF's VideoMAEModel has videomae.layernorm only without mean pooling; the pre-training head has no fc_norm.
+    if (!c.useMeanPooling) {
+      finalNormW_ = add("videomae.layernorm.weight", {d}, ParamKind::NormWeight);
+      finalNormB_ = add("videomae.layernorm.bias", {d}, ParamKind::NormBias);
     } else {
-      lp.qBias = lp.vBias = SIZE_MAX;
+      finalNormW_ = finalNormB_ = SIZE_MAX;
     }
-    lp.attnOutW = add(p + "attention.output.dense.weight", {d, d}, ParamKind::LinearWeight);
-    lp.attnOutB = add(p + "attention.output.dense.bias", {d}, ParamKind::Bias);
-    lp.interW = add(p + "intermediate.dense.weight", {i, d}, ParamKind::LinearWeight);
-    lp.interB = add(p + "intermediate.dense.bias", {i}, ParamKind::Bias);
-    lp.outW = add(p + "output.dense.weight", {d, i}, ParamKind::LinearWeight);
-    lp.outB = add(p + "output.dense.bias", {d}, ParamKind::Bias);
-    lp.lnBeforeW = add(p + "layernorm_before.weight", {d}, ParamKind::NormWeight);
-    lp.lnBeforeB = add(p + "layernorm_before.bias", {d}, ParamKind::NormBias);
-    lp.lnAfterW = add(p + "layernorm_after.weight", {d}, ParamKind::NormWeight);
-    lp.lnAfterB = add(p + "layernorm_after.bias", {d}, ParamKind::NormBias);
-    layers_.push_back(lp);
+    const int64_t dd = c.decoderHiddenSize;
+    encoderToDecoderW_ = add("encoder_to_decoder.weight", {dd, d}, ParamKind::LinearWeight);
+    maskToken_ = add("mask_token", {1, 1, dd}, ParamKind::Token);
+    for (int64_t l = 0; l < c.decoderNumHiddenLayers; ++l)
+      addLayer("decoder.decoder_layers." + std::to_string(l) + ".", dd, c.decoderIntermediateSize, c.decoderNumAttentionHeads);
+    decoderNormW_ = add("decoder.norm.weight", {dd}, ParamKind::NormWeight);
+    decoderNormB_ = add("decoder.norm.bias", {dd}, ParamKind::NormBias);
+    decoderHeadW_ = add("decoder.head.weight", {c.patchValues(), dd}, ParamKind::LinearWeight);
+    decoderHeadB_ = add("decoder.head.bias", {c.patchValues()}, ParamKind::Bias);
+    decoderPositionTable_ = sinusoidTable(c.numPatches(), dd).to(device_);
+    classW_ = classB_ = SIZE_MAX;
+    return;
   }
   const std::string norm = c.useMeanPooling ? "fc_norm." : "videomae.layernorm.";
   finalNormW_ = add(norm + "weight", {d}, ParamKind::NormWeight);
@@ -85,7 +112,6 @@ void VideoMAEModel::build() {
   } else {
     classW_ = classB_ = SIZE_MAX;
   }
-  positionTable_ = sinusoidTable(c.numPatches(), d).to(device_);
 }
 
 void VideoMAEModel::initialize(uint64_t seed, const std::function<bool(size_t)>& select) {
@@ -141,6 +167,7 @@ void VideoMAEModel::to(c10::Device device) {
     t = moved;
   }
   positionTable_ = positionTable_.to(device);
+  if (decoderPositionTable_.defined()) decoderPositionTable_ = decoderPositionTable_.to(device);
   device_ = device;
   cache_.clear();
   markParametersChanged();
@@ -267,14 +294,14 @@ at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
 at::Tensor VideoMAEModel::attention(size_t layer, const at::Tensor& normed) {
   const LayerParams& p = layers_[layer];
   const ModelConfig& c = config_;
-  const int64_t b = normed.size(0), n = normed.size(1), d = c.hiddenSize, heads = c.numAttentionHeads;
+  const int64_t b = normed.size(0), n = normed.size(1), d = p.width, heads = p.heads, hd = d / heads;
   auto [weight, bias] = qkvWeightAndBias(layer);
   at::Tensor flat = normed.reshape({b * n, d});
   at::Tensor qkv = dense(flat, weight, bias, Slot::PackedQkv, layer, qkvSources(layer));
-  std::vector<at::Tensor> parts = qkv.view({b, n, 3, heads, c.headDim()}).permute({2, 0, 3, 1, 4}).unbind(0);
+  std::vector<at::Tensor> parts = qkv.view({b, n, 3, heads, hd}).permute({2, 0, 3, 1, 4}).unbind(0);
   double dropoutP = training_ ? c.attentionProbsDropoutProb : 0.0;
   at::Tensor context = at::scaled_dot_product_attention(parts[0], parts[1], parts[2], std::nullopt, dropoutP, false,
-                                                        1.0 / std::sqrt(static_cast<double>(c.headDim())));
+                                                        1.0 / std::sqrt(static_cast<double>(hd)));
   context = context.transpose(1, 2).reshape({b * n, d});
   at::Tensor out = dense(context, p.attnOutW, p.attnOutB);
   return dropout(out, c.hiddenDropoutProb);  // (B·N, D)
@@ -296,7 +323,7 @@ at::Tensor VideoMAEModel::dropout(const at::Tensor& x, double p) const { return 
 at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
   const LayerParams& p = layers_[layer];
   const ModelConfig& c = config_;
-  const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize;
+  const int64_t b = hidden.size(0), n = hidden.size(1), d = p.width;
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
   at::Tensor h = residualAdd(attention(layer, normed), hidden);
   at::Tensor normed2 = at::layer_norm(h, {d}, tensors_[p.lnAfterW], tensors_[p.lnAfterB], c.layerNormEps).reshape({b * n, d});
@@ -312,7 +339,7 @@ at::Tensor VideoMAEModel::layerForward(size_t layer, const at::Tensor& hidden) {
 at::Tensor VideoMAEModel::lastLayerToken0(size_t layer, const at::Tensor& hidden) {
   const LayerParams& p = layers_[layer];
   const ModelConfig& c = config_;
-  const int64_t b = hidden.size(0), n = hidden.size(1), d = c.hiddenSize, heads = c.numAttentionHeads, hd = c.headDim();
+  const int64_t b = hidden.size(0), n = hidden.size(1), d = p.width, heads = p.heads, hd = d / heads;
   at::Tensor normed = at::layer_norm(hidden, {d}, tensors_[p.lnBeforeW], tensors_[p.lnBeforeB], c.layerNormEps);
   auto [weight, bias] = qkvWeightAndBias(layer);
   auto project = [&](const at::Tensor& x, int64_t from, int64_t rows, Slot slot) {
@@ -338,18 +365,21 @@ ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Te
   if (at::GradMode::is_enabled()) cache_.clear();  // training: the eval caches would only hold memory
   AutocastGuard autocast(device_, options.bf16);
   if (!options.bf16) pixels = pixels.to(dtype_);
+  if (c.preTraining) return forwardPreTraining(pixels, options);
+  if (options.boolMaskedPos.defined())
+    fail(ErrorCode::InvalidArg, "boolMaskedPos is for a pre-training model (VideoMAEForPreTraining); this is a classifier");
   at::Tensor hidden = embed(pixels);
   bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
   // Pruning the last layer draws fewer dropout masks: only done where no dropout is active.
   bool dropoutActive = training_ && (c.hiddenDropoutProb > 0 || c.attentionProbsDropoutProb > 0);
-  bool token0Only = !c.useMeanPooling && !options.wantHidden && !dropoutActive && !layers_.empty();
-  size_t fullLayers = token0Only ? layers_.size() - 1 : layers_.size();
+  bool token0Only = !c.useMeanPooling && !options.wantHidden && !dropoutActive && numEncoderLayers_ > 0;
+  size_t fullLayers = token0Only ? numEncoderLayers_ - 1 : numEncoderLayers_;
   for (size_t l = 0; l < fullLayers; ++l) hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
   at::Tensor pooled;
   if (c.useMeanPooling) {
     pooled = at::layer_norm(hidden.mean(1), {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], 1e-5);
   } else if (token0Only) {  // LayerNorm is per token: normalising token 0 alone gives the same pooled values
-    at::Tensor first = lastLayerToken0(layers_.size() - 1, hidden);
+    at::Tensor first = lastLayerToken0(numEncoderLayers_ - 1, hidden);
     pooled = at::layer_norm(first, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
   } else {
     hidden = at::layer_norm(hidden, {c.hiddenSize}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
@@ -360,6 +390,88 @@ ForwardOutput VideoMAEModel::forward(const at::Tensor& pixelValues, const at::Te
   out.logits = logits.to(at::kFloat);
   if (options.wantHidden) out.lastHiddenState = hidden.to(at::kFloat);
   if (labels.defined()) out.loss = computeLoss(out.logits, labels.to(device_), c, out.problemType);
+  return out;
+}
+
+at::Tensor VideoMAEModel::checkMask(const at::Tensor& boolMaskedPos, int64_t batch) const {
+  const int64_t n = config_.numPatches();
+  if (!boolMaskedPos.defined()) fail(ErrorCode::InvalidArg, "a pre-training forward needs boolMaskedPos (B, " + std::to_string(n) + ")");
+  if (boolMaskedPos.dim() != 2 || boolMaskedPos.size(0) != batch || boolMaskedPos.size(1) != n)
+    fail(ErrorCode::InvalidArg, "boolMaskedPos must have shape [" + std::to_string(batch) + ", " + std::to_string(n) + "]");
+  if (boolMaskedPos.scalar_type() != at::kBool && !at::isIntegralType(boolMaskedPos.scalar_type(), false))
+    fail(ErrorCode::InvalidArg, "boolMaskedPos must be a bool or integer (0/1) tensor");
+  at::Tensor mask = boolMaskedPos.to(device_).to(at::kBool);
+  at::Tensor counts = mask.sum(1);
+  const int64_t masked = counts[0].item<int64_t>();
+  // HF reshapes the visible and masked tokens to (B, −1, D): every clip must mask as many tokens.
+  if (!counts.eq(masked).all().item<bool>())
+    fail(ErrorCode::InvalidArg, "boolMaskedPos must mask the same number of tokens in every clip of the batch");
+  if (masked < 1 || masked >= n) fail(ErrorCode::InvalidArg, "boolMaskedPos must mask at least one token and leave at least one visible");
+  return mask;
+}
+
+// The reconstruction targets, as HF computes them (without autograd): un-normalise with ImageNet's
+// mean/std (3 channels), cut into (T/t, H/ph, W/pw) tubelets of (t, ph, pw, C) values, normalise
+// each tubelet's pixels per channel with its mean and unbiased std (+1e-6) when norm_pix_loss,
+// keep the masked tokens. (B, masked, t·ph·pw·C).
+at::Tensor VideoMAEModel::reconstructionTargets(const at::Tensor& pixels, const at::Tensor& mask) const {
+  const ModelConfig& c = config_;
+  at::NoGradGuard noGrad;
+  at::Tensor frames = pixels;
+  if (c.numChannels == 3) {
+    auto options = at::TensorOptions().dtype(pixels.scalar_type()).device(pixels.device());
+    at::Tensor mean = at::tensor({0.485, 0.456, 0.406}, at::kDouble).to(options).view({1, 1, 3, 1, 1});
+    at::Tensor std = at::tensor({0.229, 0.224, 0.225}, at::kDouble).to(options).view({1, 1, 3, 1, 1});
+    frames = pixels * std + mean;
+  }
+  const int64_t b = frames.size(0), t = c.tubeletSize, ph = c.patchHeight, pw = c.patchWidth, ch = c.numChannels;
+  const int64_t nt = c.numFrames / t, nh = c.imageHeight / ph, nw = c.imageWidth / pw, n = nt * nh * nw;
+  at::Tensor patches = frames.view({b, nt, t, ch, nh, ph, nw, pw}).permute({0, 1, 4, 6, 2, 5, 7, 3}).contiguous();
+  at::Tensor videosPatch;
+  if (c.normPixLoss) {
+    at::Tensor grouped = patches.view({b, n, t * ph * pw, ch});
+    at::Tensor normed = (grouped - grouped.mean({-2}, true)) / (grouped.var({-2}, /*unbiased=*/true, true).sqrt() + 1e-6);
+    videosPatch = normed.view({b, n, c.patchValues()});
+  } else {
+    videosPatch = patches.view({b, n, c.patchValues()});
+  }
+  return videosPatch.index({mask}).reshape({b, -1, c.patchValues()});
+}
+
+// VideoMAEForPreTraining.forward (docs/hf-semantics.md § "Model: VideoMAEForPreTraining forward and loss"):
+// the encoder sees the visible tokens only (position embeddings added before the mask is applied),
+// encoder_to_decoder, then the decoder over [visible + their positions, mask_token + the masked
+// positions], of which the last `masked` tokens are normalised and projected to pixels.
+ForwardOutput VideoMAEModel::forwardPreTraining(const at::Tensor& pixels, const ForwardOptions& options) {
+  const ModelConfig& c = config_;
+  const int64_t b = pixels.size(0), d = c.hiddenSize, dd = c.decoderHiddenSize;
+  at::Tensor mask = checkMask(options.boolMaskedPos, b);
+  at::Tensor visibleMask = mask.logical_not();
+  at::Tensor hidden = embed(pixels);
+  hidden = hidden.index({visibleMask}).reshape({b, -1, d});
+  bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
+  for (size_t l = 0; l < numEncoderLayers_; ++l) hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
+  if (finalNormW_ != SIZE_MAX) hidden = at::layer_norm(hidden, {d}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);
+  ForwardOutput out;
+  if (options.wantHidden) out.lastHiddenState = hidden.to(at::kFloat);
+  const int64_t visible = hidden.size(1);
+  at::Tensor x = dense(hidden.reshape({b * visible, d}), gemmWeight(encoderToDecoderW_), at::Tensor(), Slot::Packed, encoderToDecoderW_,
+                       {tensors_[encoderToDecoderW_]})
+                     .view({b, visible, dd});
+  // HF: the table .type_as(pixel_values), expanded over the batch, then split by the mask.
+  at::Tensor position = decoderPositionTable_.to(pixels.scalar_type()).expand({b, -1, -1});
+  at::Tensor positionVisible = position.index({visibleMask}).reshape({b, -1, dd});
+  at::Tensor positionMasked = position.index({mask}).reshape({b, -1, dd});
+  const int64_t masked = positionMasked.size(1);
+  at::Tensor full = at::cat({x + positionVisible, tensors_[maskToken_] + positionMasked}, 1);
+  for (size_t l = numEncoderLayers_; l < layers_.size(); ++l)
+    full = recompute ? checkpointedLayer(*this, l, full) : layerForward(l, full);
+  at::Tensor tail = full.narrow(1, full.size(1) - masked, masked);
+  at::Tensor normed = at::layer_norm(tail, {dd}, tensors_[decoderNormW_], tensors_[decoderNormB_], 1e-5);
+  at::Tensor logits = dense(normed.reshape({b * masked, dd}), decoderHeadW_, decoderHeadB_).view({b, masked, c.patchValues()});
+  out.logits = logits.to(at::kFloat);
+  out.targets = reconstructionTargets(pixels, mask).to(at::kFloat);
+  out.loss = at::mse_loss(out.logits, out.targets);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// VideoMAEForVideoClassification in ATen, numerically HF's (docs/hf-semantics.md § "Model: VideoMAEForVideoClassification forward"):
+// VideoMAEForVideoClassification, or with config.preTraining VideoMAEForPreTraining, in ATen, numerically HF's (docs/hf-semantics.md § "Model: VideoMAEForVideoClassification forward"):
 // (B,T,C,H,W) input, Conv3d patch embedding computed as one GEMM over unfolded tubelets, the
 // fixed interleaved sin/cos table (float64 → float32, not a parameter), pre-norm layers with one
 // fused QKV GEMM (bias cat(q_bias, 0, v_bias)) and libtorch's fused SDPA, exact-erf GELU,
@@ -21,22 +21,28 @@
 
 namespace videomae::model {
 
+// One transformer layer: encoder layers and (pre-training) decoder layers differ only in width and heads.
 struct LayerParams {
   size_t lnBeforeW, lnBeforeB, queryW, keyW, valueW, qBias, vBias, attnOutW, attnOutB;
   size_t lnAfterW, lnAfterB, interW, interB, outW, outB;
+  int64_t width, heads;
 };
 
-enum class ParamKind { LinearWeight, Bias, NormWeight, NormBias, QvBias };
+// Token: a learned embedding (mask_token): zero at init, weight-decayed as HF's Trainer does.
+enum class ParamKind { LinearWeight, Bias, NormWeight, NormBias, QvBias, Token };
 
 struct ForwardOptions {
   bool wantHidden = false;
   bool bf16 = false;  // autocast to bfloat16 (CPU or CUDA)
+  // Pre-training: (B, N) bool, true = masked; every row must mask the same number of tokens.
+  at::Tensor boolMaskedPos;
 };
 
 struct ForwardOutput {
-  at::Tensor logits;           // float32
-  at::Tensor loss;             // undefined without labels
-  at::Tensor lastHiddenState;  // when wantHidden
+  at::Tensor logits;           // float32; pre-training: (B, masked, patchValues) reconstructions
+  at::Tensor loss;             // undefined without labels (pre-training: always, the MSE on masked patches)
+  at::Tensor lastHiddenState;  // when wantHidden (pre-training: the encoder's visible tokens)
+  at::Tensor targets;          // pre-training: the (B, masked, patchValues) targets the loss compared with
   std::string problemType;     // resolved with the labels (HF stores it in the config)
 };
 
@@ -73,7 +79,10 @@ class VideoMAEModel {
   // the no-grad caches of fused/cast weights are rebuilt on the next forward.
   void markParametersChanged() { ++generation_; }
 
-  // Grad mode is the caller's (inference for forward, enabled for training).
+  bool preTraining() const { return config_.preTraining; }
+
+  // Grad mode is the caller's (inference for forward, enabled for training). A pre-training model
+  // takes options.boolMaskedPos instead of labels.
   ForwardOutput forward(const at::Tensor& pixelValues, const at::Tensor& labels, const ForwardOptions& options);
 
   // One encoder layer (public for gradient checkpointing).
@@ -84,6 +93,10 @@ class VideoMAEModel {
  private:
   size_t add(const std::string& name, std::vector<int64_t> shape, ParamKind kind);
   void build();
+  void addLayer(const std::string& prefix, int64_t width, int64_t intermediate, int64_t heads);
+  ForwardOutput forwardPreTraining(const at::Tensor& pixels, const ForwardOptions& options);
+  at::Tensor checkMask(const at::Tensor& boolMaskedPos, int64_t batch) const;
+  at::Tensor reconstructionTargets(const at::Tensor& pixels, const at::Tensor& mask) const;
   at::Tensor checkInput(const at::Tensor& pixelValues) const;
   at::Tensor embed(const at::Tensor& pixels);
   at::Tensor attention(size_t layer, const at::Tensor& normed);
@@ -109,8 +122,13 @@ class VideoMAEModel {
   std::vector<ParamKind> kinds_;
   std::unordered_map<std::string, size_t> index_;
   size_t projW_ = 0, projB_ = 0, finalNormW_ = 0, finalNormB_ = 0, classW_ = 0, classB_ = 0;
-  std::vector<LayerParams> layers_;
-  at::Tensor positionTable_;  // (1, N, D) float32 on device_
+  // Pre-training: encoder_to_decoder, mask_token, decoder.norm, decoder.head.
+  size_t encoderToDecoderW_ = SIZE_MAX, maskToken_ = SIZE_MAX, decoderNormW_ = SIZE_MAX, decoderNormB_ = SIZE_MAX;
+  size_t decoderHeadW_ = SIZE_MAX, decoderHeadB_ = SIZE_MAX;
+  std::vector<LayerParams> layers_;  // encoder layers, then (pre-training) decoder layers
+  size_t numEncoderLayers_ = 0;
+  at::Tensor positionTable_;         // (1, N, D) float32 on device_
+  at::Tensor decoderPositionTable_;  // (1, N, decoder width) float32 on device_ (pre-training)
   uint64_t generation_ = 0;
   DerivedCache cache_;
 };

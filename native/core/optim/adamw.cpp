@@ -10,7 +10,8 @@
 
 namespace videomae::optim {
 
-bool decays(model::ParamKind kind) { return kind == model::ParamKind::LinearWeight; }
+// HF's no-decay group is biases and LayerNorm parameters; weights and learned tokens (mask_token) decay.
+bool decays(model::ParamKind kind) { return kind == model::ParamKind::LinearWeight || kind == model::ParamKind::Token; }
 
 AdamW::AdamW(model::VideoMAEModel& model, AdamWOptions options) : model_(model), options_(options) {
   if (!(options_.lr >= 0) || !(options_.eps >= 0) || !(options_.weightDecay >= 0) || !(options_.beta1 >= 0 && options_.beta1 < 1) ||

@@ -12,13 +12,16 @@ namespace videomae::optim {
 
 TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
                                 bool bf16, const GradSync& gradSync) {
-  if (!labels.defined()) fail(ErrorCode::InvalidArg, "labels are required for a training step");
+  if (!labels.defined())
+    fail(ErrorCode::InvalidArg, model.preTraining() ? "boolMaskedPos is required for a pre-training step" : "labels are required for a training step");
   if (!(lossScale > 0)) fail(ErrorCode::InvalidArg, "lossScale must be > 0");
   at::AutoGradMode enableGrad(true);
   if (gradSync.reducer) gradSync.reducer->beforeForward();
   model::ForwardOptions options;
   options.bf16 = bf16;
-  model::ForwardOutput out = model.forward(pixels, labels, options);
+  // A pre-training model's second input is bool_masked_pos (as in HF's VideoMAEForPreTraining.forward); its targets come from the pixels.
+  if (model.preTraining()) options.boolMaskedPos = labels;
+  model::ForwardOutput out = model.forward(pixels, model.preTraining() ? at::Tensor() : labels, options);
   at::Tensor loss = out.loss;
   if (gradSync.reducer && gradSync.sync) gradSync.reducer->prepareForBackward();
   try {

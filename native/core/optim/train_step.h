@@ -37,6 +37,7 @@ struct TrainStepResult {
 };
 
 // Forward in the model's current mode, backward of loss × lossScale (gradients accumulate).
+// For a pre-training model `labels` is bool_masked_pos (B, N).
 TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
                                 bool bf16, const GradSync& gradSync = {});
 
