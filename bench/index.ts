@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --peers] [--only decode,data,model,stream,distributed] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
+ * `npm run bench [-- --peers] [--only decode,data,model,stream,distributed,pretrain] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
  * model and stream benchmarks, with the Python peers in the same run when `--peers` is given
  * (the reference environment is created by scripts/python-env.sh), writes each result as JSON under
  * bench/results/ and prints a markdown table of ratios (videomae ÷ peer, "how many times better").
@@ -12,11 +12,12 @@ import { machineInfo, markdownTable, type BenchReport, type BenchRow } from './c
 import { runDataBench } from './data';
 import { runDecodeBench, type DecodeBenchResult } from './decode';
 import { runDistributedBench } from './distributed';
+import { runPretrainBench } from './pretrain';
 import { runModelBench } from './model';
 import { runStreamBench, streamBenchReport } from './stream';
 
-type BenchName = 'decode' | 'data' | 'model' | 'stream' | 'distributed';
-const ALL: BenchName[] = ['decode', 'data', 'model', 'stream', 'distributed'];
+type BenchName = 'decode' | 'data' | 'model' | 'stream' | 'distributed' | 'pretrain';
+const ALL: BenchName[] = ['decode', 'data', 'model', 'stream', 'distributed', 'pretrain'];
 
 interface BenchArgs {
   only: BenchName[];
@@ -81,6 +82,13 @@ async function runOne(name: BenchName, args: BenchArgs, python: string | undefin
     }
     case 'distributed': {
       const { raw, ...report } = await runDistributedBench({ python: Boolean(python), ...(args.quick ? { model: 'tiny', steps: 2 } : {}) });
+      return { report, raw };
+    }
+    case 'pretrain': {
+      const { raw, ...report } = await runPretrainBench({
+        python: Boolean(python),
+        ...(args.quick ? { model: 'tiny', iterations: 2 } : {}),
+      });
       return { report, raw };
     }
     case 'stream': {

@@ -82,6 +82,14 @@ export {
 } from './data/transforms';
 export {
   VideoMAEForVideoClassification,
+  VideoMAEForPreTraining,
+  VideoMAEPreTrainedModel,
+  tubeMask,
+  tubeMaskBatch,
+  type PreTrainingInputs,
+  type PreTrainingOutput,
+  type BoolMaskedPos,
+  type TubeMaskOptions,
   readSafetensors,
   AdamWOptimizer,
   parseConfig,

@@ -65,6 +65,7 @@ def main():
         numel = sum(p.numel() for p in model.parameters() if p.requires_grad)
         grads = torch.zeros(numel)
         times = []
+        dist.all_reduce(grads)  # warm-up, as on our side
         for _ in range(o["steps"]):
             dist.barrier()
             start = time.perf_counter()

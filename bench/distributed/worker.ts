@@ -73,6 +73,7 @@ async function main(o: WorkerOptions): Promise<Record<string, unknown>> {
   const localStepMs = await timed(false);
   const gradients = { data: new Float32Array(info.bytesPerSync / 4), shape: [info.bytesPerSync / 4] };
   const allReduceMs: number[] = [];
+  await group.allReduce(gradients, 'avg'); // warm-up: the first touch of a fresh buffer faults its pages in
   for (let i = 0; i < o.steps; i++) {
     await group.barrier();
     const t = now();

@@ -11,6 +11,7 @@ import { registerEvaluateCommand } from './commands/evaluate';
 import { registerHubAuthCommands } from './commands/hub-auth';
 import { registerInfoCommand } from './commands/info';
 import { registerPredictCommand } from './commands/predict';
+import { registerPretrainCommand } from './commands/pretrain';
 import { registerProbeCommand } from './commands/probe';
 import { registerPushCommand } from './commands/push';
 import { registerSynthCommand } from './commands/synth';
@@ -21,6 +22,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerProbeCommand,
   registerSynthCommand,
   registerTrainCommand,
+  registerPretrainCommand,
   registerEvaluateCommand,
   registerPredictCommand,
   registerDemoCommand,

@@ -21,7 +21,7 @@ function datasetError(message: string): VideomaeError {
   return new VideomaeError(message, 'ERR_VIDEOMAE_DATASET');
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
@@ -29,7 +29,8 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function walkSorted(dir: string, extensions: Set<string>, out: string[]): void {
+/** Every video file under `dir`, depth first, entries in code-point order (also used by unlabelled-dataset.ts). */
+export function walkSorted(dir: string, extensions: Set<string>, out: string[]): void {
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => codePointCompare(a.name, b.name));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);

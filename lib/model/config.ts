@@ -329,12 +329,22 @@ export function nativeModelConfig(config: VideoMAEConfig): Record<string, unknow
     qkvBias: config.qkvBias,
     useMeanPooling: config.useMeanPooling,
     problemType: config.problemType ?? '',
+    decoderHiddenSize: config.decoderHiddenSize,
+    decoderNumHiddenLayers: config.decoderNumHiddenLayers,
+    decoderNumAttentionHeads: config.decoderNumAttentionHeads,
+    decoderIntermediateSize: config.decoderIntermediateSize,
+    normPixLoss: config.normPixLoss,
   };
 }
 
 /** (height, width) of the model input. */
 export function imageSizeOf(config: VideoMAEConfig): [number, number] {
   return pair(config.imageSize);
+}
+
+/** (height, width) of a patch. */
+export function patchSizeOf(config: VideoMAEConfig): [number, number] {
+  return pair(config.patchSize);
 }
 
 /** Serialises any JSON object like save_pretrained does (indent 2, sorted keys). */

@@ -1,5 +1,7 @@
 export * from './config';
-export { VideoMAEForVideoClassification, readSafetensors } from './videomae';
+export { VideoMAEForVideoClassification, VideoMAEPreTrainedModel, readSafetensors } from './videomae';
+export { VideoMAEForPreTraining, type PreTrainingInputs, type PreTrainingOutput, type BoolMaskedPos } from './pretraining';
+export { tubeMask, tubeMaskBatch, maskGrid, maskedPerFrame, type TubeMaskOptions } from './tube-masking';
 export type {
   Device,
   ModelDtype,

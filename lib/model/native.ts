@@ -13,6 +13,8 @@ export interface NativeLoadReport {
 
 export interface NativeForwardResult {
   logits: TensorData<Float32Array>;
+  /** Pre-training: the reconstruction targets. */
+  targets?: TensorData<Float32Array>;
   loss?: number;
   lastHiddenState?: TensorData<Float32Array>;
   problemType?: string;

@@ -18,6 +18,8 @@ export interface ReportInput {
   timings: { trainSeconds: number; evalSeconds: number; saveSeconds: number; dataWaitMs: number };
   numParameters: number;
   title?: string;
+  /** Trusted HTML (already escaped) shown after the evaluations, e.g. writeReconstructionFigures's fragment. */
+  figures?: string;
 }
 
 export const REPORT_FILE = 'report.html';
@@ -105,7 +107,7 @@ ${lineChart('Learning rate', 'step', [{ name: 'learning_rate', color: '#ff7f0e',
 ${evalSection(state)}
 <h2>Last evaluation</h2>
 ${evaluation ? classSection('Per clip', evaluation.clip, classNames) + (evaluation.video ? classSection('Per video', evaluation.video, classNames) : '') : '<p>No evaluation.</p>'}
-<h2>Timings</h2>
+${input.figures ? `${input.figures}\n` : ''}<h2>Timings</h2>
 ${table(['what', 'value'], timingRows)}
 <h2>Settings</h2>
 ${table(['argument', 'value'], settings)}

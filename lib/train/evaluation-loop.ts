@@ -36,8 +36,16 @@ export async function evaluationLoop(
   let numBatches = 0;
   for await (const batch of source.epoch(0)) {
     try {
-      const result = await model.forward({ pixelValues: batch.pixelValues, labels: batch.labels });
+      const inputs = { pixelValues: batch.pixelValues, labels: batch.labels };
+      const result = await model.forward(batch.boolMaskedPos === undefined ? inputs : { ...inputs, boolMaskedPos: batch.boolMaskedPos });
       const n = batchSize(batch.labels);
+      if (model.task === 'pretraining') {
+        // Reconstructions are not predictions to score: only the loss (weighted by clips) counts.
+        lossSum += (result.loss ?? 0) * n;
+        lossCount += n;
+        numBatches++;
+        continue;
+      }
       const [rows, cols] = result.logits.shape;
       if (rows !== n || cols === undefined) {
         throw new VideomaeError(

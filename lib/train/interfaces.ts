@@ -12,6 +12,8 @@ export interface Batch {
   labels: Int32Array | number[];
   /** Index of the source video of each clip (multi-clip evaluation aggregates per video). */
   videoIds?: number[];
+  /** Pre-training: the (B, N) tube masks (labels then only count the clips). */
+  boolMaskedPos?: unknown;
   /** Frees native memory early (NativeTensor batches). */
   dispose?(): void;
 }
@@ -71,10 +73,15 @@ export interface TrainableModel {
   readonly config: Record<string, unknown> & { id2label?: Record<string, string> };
   train(): void;
   eval(): void;
-  forward(inputs: { pixelValues: unknown; labels?: Int32Array | number[] }): Promise<ForwardResult>;
+  /** 'pretraining': a masked-autoencoder model; evaluation reports eval_loss only (no predictions to score). */
+  readonly task?: 'classification' | 'pretraining';
+  forward(inputs: { pixelValues: unknown; labels?: Int32Array | number[]; boolMaskedPos?: unknown }): Promise<ForwardResult>;
   /** Creates (or re-creates) the optimizer trainStep uses. */
   createOptimizer(options: OptimizerOptions): OptimizerLike | Promise<OptimizerLike>;
-  trainStep(batch: { pixelValues: unknown; labels: Int32Array | number[] }, options: TrainStepOptions): Promise<TrainStepResult>;
+  trainStep(
+    batch: { pixelValues: unknown; labels: Int32Array | number[]; boolMaskedPos?: unknown },
+    options: TrainStepOptions,
+  ): Promise<TrainStepResult>;
   /** Writes model.safetensors + config.json (+ preprocessor_config.json). */
   savePretrained(dir: string, options?: { preprocessorConfig?: Record<string, unknown> }): Promise<void>;
   /** Loads every parameter of a savePretrained folder into this live model. */

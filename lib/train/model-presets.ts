@@ -107,3 +107,28 @@ export function presetConfig(name: string, labels: string[]): { config: Record<s
     preprocessor: { ...preset.preprocessor },
   };
 }
+
+/**
+ * A preset as a VideoMAEForPreTraining config: videomae-base's pre-training choices
+ * (use_mean_pooling false, norm_pix_loss true) and a decoder of half the width, a third of the
+ * depth and half the heads, 4× MLP — for `base` exactly HF's defaults (384, 4, 6, 1536).
+ */
+export function preTrainingPresetConfig(name: string): { config: Record<string, unknown>; preprocessor: Record<string, unknown> } {
+  const preset = MODEL_PRESETS[name];
+  if (!preset) throw invalidArg('--config', `one of ${Object.keys(MODEL_PRESETS).join(', ')}`, name);
+  const hidden = Number(preset.config.hidden_size);
+  const decoderHidden = Math.max(8, hidden / 2);
+  return {
+    config: {
+      ...preset.config,
+      architectures: ['VideoMAEForPreTraining'],
+      use_mean_pooling: false,
+      norm_pix_loss: true,
+      decoder_hidden_size: decoderHidden,
+      decoder_num_hidden_layers: Math.max(1, Math.round(Number(preset.config.num_hidden_layers) / 3)),
+      decoder_num_attention_heads: Math.max(1, Number(preset.config.num_attention_heads) / 2),
+      decoder_intermediate_size: 4 * decoderHidden,
+    },
+    preprocessor: preset.preprocessor,
+  };
+}

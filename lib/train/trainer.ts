@@ -441,8 +441,9 @@ export class Trainer {
         const batch = group[i];
         const lossScale = batch.labels.length / items;
         const last = i === group.length - 1;
+        const inputs = { pixelValues: batch.pixelValues, labels: batch.labels };
         const result = await this.model.trainStep(
-          { pixelValues: batch.pixelValues, labels: batch.labels },
+          batch.boolMaskedPos === undefined ? inputs : { ...inputs, boolMaskedPos: batch.boolMaskedPos },
           // Data-parallel: only the last micro-batch's backward all-reduces (DDP's no_sync for the others).
           this.group ? { lr, maxGradNorm, lossScale, step: last, sync: last } : { lr, maxGradNorm, lossScale, step: last },
         );
@@ -729,10 +730,11 @@ export class Trainer {
     return this.hubSession.pushFinal(options);
   }
 
-  /** Writes report.html into outputDir (on the main process; the other ranks write nothing); returns its path. */
-  writeReport(): string {
+  /** Writes report.html into outputDir (on the main process; the other ranks write nothing), with an HTML fragment of `figures` if given; returns its path. */
+  writeReport(figures?: string): string {
     if (!this.isMainProcess) return path.join(this.args.outputDir, REPORT_FILE);
     return writeTrainingReport(this.args.outputDir, {
+      ...(figures ? { figures } : {}),
       args: this.args,
       state: this.state,
       evaluation: this.lastEvaluation,
