@@ -6,11 +6,13 @@
  * equal our generator's; checkpoints round-trip, and a classifier loaded from one reports the
  * decoder as unexpected and the classifier as new, as transformers does.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VideoMAEForPreTraining, VideoMAEForVideoClassification, readSafetensors, tubeMaskBatch, loadConfig } from '../../lib/model';
 import type { TensorData, TypedArrayLike } from '../../lib/native/tensor';
+import { referencePython } from '../helpers/reference-python';
 import { expectClose, expectGradClose, repoRoot } from './model-helpers';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures');
@@ -129,4 +131,59 @@ describe('pre-training checkpoints', () => {
       model.dispose();
     }
   });
+});
+
+describe('transformers loads what we save', () => {
+  it('a pre-training model trained here loads into VideoMAEForPreTraining with every key and the same loss', async () => {
+    const python = referencePython();
+    if (!python) {
+      console.warn(
+        'SKIPPED: no ready Python reference environment (bash scripts/python-env.sh); the transformers round trip was not checked',
+      );
+      return;
+    }
+    const dir = path.join(fixtures, 'videomae-pretrain-nonsquare');
+    const inputs = await readSafetensors(path.join(dir, 'inputs.safetensors'));
+    const batch = {
+      pixelValues: inputs.pixel_values as TensorData<Float32Array>,
+      boolMaskedPos: inputs.bool_masked_pos as TensorData<Uint8Array>,
+    };
+    const model = await VideoMAEForPreTraining.fromConfig(loadConfig(dir), { seed: 5, device: 'cpu' });
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-pretrain-py-'));
+    try {
+      model.train();
+      model.createOptimizer({ lr: 1e-2 });
+      // Two steps move every parameter, mask_token (zero at init) included.
+      for (let i = 0; i < 2; i++) await model.trainStep(batch, { lr: 1e-2 });
+      model.eval();
+      const ours = await model.forward(batch);
+      await model.savePretrained(out);
+      fs.writeFileSync(path.join(out, 'pixels.bin'), Buffer.from((batch.pixelValues.data as Float32Array).buffer));
+      fs.writeFileSync(path.join(out, 'mask.bin'), Buffer.from((batch.boolMaskedPos.data as Uint8Array).buffer));
+      const script = [
+        'import sys, json, numpy as np, torch',
+        'from transformers import VideoMAEForPreTraining',
+        'm, info = VideoMAEForPreTraining.from_pretrained(sys.argv[1], output_loading_info=True)',
+        'm.eval()',
+        'shape = [int(v) for v in sys.argv[2].split(",")]',
+        'x = torch.from_numpy(np.fromfile(sys.argv[1] + "/pixels.bin", dtype=np.float32).reshape(shape))',
+        'mask = torch.from_numpy(np.fromfile(sys.argv[1] + "/mask.bin", dtype=np.uint8).reshape(shape[0], -1)).bool()',
+        'with torch.no_grad(): loss = m(pixel_values=x, bool_masked_pos=mask).loss.item()',
+        'print(json.dumps({"loss": loss, "missing": sorted(info["missing_keys"]), "unexpected": sorted(info["unexpected_keys"]), "maskToken": float(m.mask_token.abs().sum())}))',
+      ].join('\n');
+      const theirs = JSON.parse(
+        execFileSync(python, ['-c', script, out, batch.pixelValues.shape.join(',')], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }),
+      ) as { loss: number; missing: string[]; unexpected: string[]; maskToken: number };
+      expect(theirs.missing).toEqual([]);
+      expect(theirs.unexpected).toEqual([]);
+      expect(theirs.maskToken).toBeGreaterThan(0);
+      expect(Math.abs(theirs.loss - ours.loss)).toBeLessThan(1e-5 * Math.max(1, ours.loss));
+    } finally {
+      model.dispose();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
