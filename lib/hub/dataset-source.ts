@@ -30,6 +30,8 @@ export interface DatasetSourceOptions {
   extract?: ExtractOptions;
   /** The split folder the dataset root must hold (default 'train'). */
   split?: string;
+  /** Any layout (pre-training on unlabelled videos): the folder, or the extracted archive, as it is. */
+  anyLayout?: boolean;
 }
 
 export interface HfUrl {
@@ -129,18 +131,19 @@ function hubArchiveKey(snapshotFile: string, url: HfUrl): string {
 
 /** Turns `--data` (folder, archive or hf:// URL) into a local dataset root holding `train/` (or `options.split`). */
 export async function resolveDatasetSource(spec: string, options: DatasetSourceOptions = {}): Promise<string> {
+  const root = (dir: string, shown: string, split?: string) => (options.anyLayout ? dir : findDatasetRoot(dir, shown, split));
   if (spec.startsWith('hf://')) {
     const url = parseHfUrl(spec);
     const base = { ...options.hub, repo: url.repo, repoType: url.repoType, revision: url.revision };
-    if (!url.path) return findDatasetRoot(await hubDownload(base), spec, options.split);
+    if (!url.path) return root(await hubDownload(base), spec, options.split);
     const file = await hubDownload({ ...base, file: url.path });
-    if (fs.statSync(file).isDirectory()) return findDatasetRoot(file, spec, options.split);
+    if (fs.statSync(file).isDirectory()) return root(file, spec, options.split);
     if (!ARCHIVE.test(url.path))
       throw new VideomaeError(`${spec}: not a folder or a .tar/.tar.gz/.tgz/.zip archive`, 'ERR_VIDEOMAE_DATASET');
-    return findDatasetRoot(await extractOnce(file, hubArchiveKey(file, url), options), spec, options.split);
+    return root(await extractOnce(file, hubArchiveKey(file, url), options), spec, options.split);
   }
   if (!fs.existsSync(spec)) throw new VideomaeError(`${spec}: no such folder or archive`, 'ERR_VIDEOMAE_DATASET');
-  if (fs.statSync(spec).isDirectory()) return findDatasetRoot(spec, spec, options.split);
+  if (fs.statSync(spec).isDirectory()) return root(spec, spec, options.split);
   if (!ARCHIVE.test(spec)) throw new VideomaeError(`${spec}: not a folder or a .tar/.tar.gz/.tgz/.zip archive`, 'ERR_VIDEOMAE_DATASET');
-  return findDatasetRoot(await extractOnce(spec, localArchiveKey(spec), options), spec, options.split);
+  return root(await extractOnce(spec, localArchiveKey(spec), options), spec, options.split);
 }

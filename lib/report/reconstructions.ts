@@ -118,11 +118,16 @@ function checkClip(clip: ReconstructionClip, layout: Layout): number[] {
   if (clip.pixelValues.length !== T * C * H * W)
     throw invalidArg('pixelValues.length', `${T * C * H * W} values (T=${T} × C=${C} × H=${H} × W=${W})`, clip.pixelValues.length);
   if (!isTypedArray(clip.mask, 'Uint8Array')) throw invalidArg('mask', 'a Uint8Array', clip.mask);
-  if (clip.mask.length !== N) throw invalidArg('mask.length', `${N} tokens (${layout.slots} slots × ${layout.rows} × ${layout.cols})`, clip.mask.length);
+  if (clip.mask.length !== N)
+    throw invalidArg('mask.length', `${N} tokens (${layout.slots} slots × ${layout.rows} × ${layout.cols})`, clip.mask.length);
   const masked = maskedTokens(clip.mask);
   if (!isTypedArray(clip.logits, 'Float32Array')) throw invalidArg('logits', 'a Float32Array', clip.logits);
   if (clip.logits.length !== masked.length * P)
-    throw invalidArg('logits.length', `${masked.length * P} values (${masked.length} masked tokens × ${P} values per token)`, clip.logits.length);
+    throw invalidArg(
+      'logits.length',
+      `${masked.length * P} values (${masked.length} masked tokens × ${P} values per token)`,
+      clip.logits.length,
+    );
   if (typeof clip.normPixLoss !== 'boolean') throw invalidArg('normPixLoss', 'a boolean', clip.normPixLoss);
   // An unbiased standard deviation needs at least two values per token and channel.
   if (clip.normPixLoss && P / C < 2)
@@ -149,8 +154,7 @@ function forEachTokenValue(layout: Layout, token: number, visit: (valueIndex: nu
   for (let dt = 0; dt < tubelet; dt++)
     for (let dy = 0; dy < ph; dy++)
       for (let dx = 0; dx < pw; dx++)
-        for (let c = 0; c < C; c++)
-          visit(valueIndex++, pixelIndex(layout, slot * tubelet + dt, c, row * ph + dy, col * pw + dx), c);
+        for (let c = 0; c < C; c++) visit(valueIndex++, pixelIndex(layout, slot * tubelet + dt, c, row * ph + dy, col * pw + dx), c);
 }
 
 /** The clip in [0, 1] pixel units: v·std + mean per channel. */

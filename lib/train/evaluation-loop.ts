@@ -94,7 +94,9 @@ export async function evaluationLoop(
   }
   const runtime = (performance.now() - started) / 1000;
   metrics[`${prefix}_runtime`] = round(runtime, 4);
-  metrics[`${prefix}_samples_per_second`] = round(prediction.labelIds.length / runtime, 3);
+  // Pre-training collects no predictions: its clips are those the loss counted.
+  const samples = prediction.labelIds.length || collected.lossCount;
+  metrics[`${prefix}_samples_per_second`] = round(samples / runtime, 3);
   metrics[`${prefix}_steps_per_second`] = round(collected.numBatches / runtime, 3);
   return { prediction, metrics, numBatches: collected.numBatches };
 }

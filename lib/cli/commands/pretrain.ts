@@ -81,9 +81,11 @@ export async function runPretrain(cliOptions: PretrainCliOptions): Promise<numbe
   if (cliOptions.model && cliOptions.config)
     throw invalidArg('--model/--config', 'one of --model DIR or --config NAME, not both', `${cliOptions.model} and ${cliOptions.config}`);
   if (!(cliOptions.maskRatio > 0 && cliOptions.maskRatio < 1)) throw invalidArg('--mask-ratio', 'a number in (0, 1)', cliOptions.maskRatio);
-  const data = await resolveDatasetSource(cliOptions.data);
+  const data = await resolveDatasetSource(cliOptions.data, { anyLayout: true });
   const train = await UnlabelledVideoDataset.load(data);
-  const evalSet = cliOptions.evalData ? await UnlabelledVideoDataset.load(await resolveDatasetSource(cliOptions.evalData)) : null;
+  const evalSet = cliOptions.evalData
+    ? await UnlabelledVideoDataset.load(await resolveDatasetSource(cliOptions.evalData, { anyLayout: true }))
+    : null;
   const argsInput = {
     ...trainingArgumentsFromOptions(cliOptions, PRETRAIN_DEFAULTS),
     outputDir: cliOptions.output,

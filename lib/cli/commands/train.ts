@@ -59,6 +59,21 @@ function splitExists(root: string, split: string): boolean {
   return fs.existsSync(path.join(root, split)) && fs.statSync(path.join(root, split)).isDirectory();
 }
 
+/**
+ * What transformers warns about when from_pretrained does not use every weight or lacks some: a
+ * pre-training checkpoint's decoder goes unused and the classifier is new (expected before
+ * fine-tuning; a surprise otherwise).
+ */
+function reportLoad(dir: string, report: { missingKeys: string[]; unexpectedKeys: string[] }): void {
+  const list = (keys: string[]) => `${keys.slice(0, 6).join(', ')}${keys.length > 6 ? `, … (${keys.length} in all)` : ''}`;
+  if (report.unexpectedKeys.length)
+    process.stderr.write(`videomae: some weights of ${dir} were not used (e.g. a pre-training decoder): ${list(report.unexpectedKeys)}\n`);
+  if (report.missingKeys.length)
+    process.stderr.write(
+      `videomae: some weights were not in ${dir} and are newly initialised; train them on this task: ${list(report.missingKeys)}\n`,
+    );
+}
+
 async function buildModel(
   options: TrainCliOptions,
   labels: string[],
@@ -69,6 +84,7 @@ async function buildModel(
   const id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
   if (options.model) {
     const model = await loadPretrained(options.model, { device, dtype, id2label, numLabels: labels.length, ignoreMismatchedSizes: true });
+    reportLoad(options.model, model.model.loadReport);
     const preprocessor =
       readJsonIfExists(path.join(options.model, 'preprocessor_config.json')) ?? presetConfig('base', labels).preprocessor;
     return { model, preprocessor };
