@@ -111,13 +111,21 @@ function tokenOf(slot: number, y: number, x: number): number {
 function patchMean(values: Float32Array, slot: number, c: number, y: number, x: number): number {
   const [y0, x0] = [Math.floor(y / PH) * PH, Math.floor(x / PW) * PW];
   let sum = 0;
-  for (let dt = 0; dt < TT; dt++) for (let dy = 0; dy < PH; dy++) for (let dx = 0; dx < PW; dx++) sum += pixelAt(values, slot * TT + dt, c, y0 + dy, x0 + dx);
+  for (let dt = 0; dt < TT; dt++)
+    for (let dy = 0; dy < PH; dy++) for (let dx = 0; dx < PW; dx++) sum += pixelAt(values, slot * TT + dt, c, y0 + dy, x0 + dx);
   return sum / (TT * PH * PW);
 }
 
 function clip(overrides: Partial<ReconstructionClip> = {}): ReconstructionClip {
   const pixelValues = knownPixelValues();
-  return { pixelValues, mask: MASK, logits: referenceTargets(pixelValues, MASK, true), geometry: GEOMETRY, normPixLoss: true, ...overrides };
+  return {
+    pixelValues,
+    mask: MASK,
+    logits: referenceTargets(pixelValues, MASK, true),
+    geometry: GEOMETRY,
+    normPixLoss: true,
+    ...overrides,
+  };
 }
 
 function errorOf(fn: () => unknown): { code?: string; message?: string } | undefined {
@@ -183,7 +191,13 @@ describe('reconstructClip', () => {
   it('shows one frame per slot; the masked frame is grey exactly on the masked patches', () => {
     const values = knownPixelValues();
     const frames = reconstructClip(clip());
-    expect([frames.width, frames.height, frames.original.length, frames.masked.length, frames.reconstruction.length]).toEqual([W, H, 2, 2, 2]);
+    expect([frames.width, frames.height, frames.original.length, frames.masked.length, frames.reconstruction.length]).toEqual([
+      W,
+      H,
+      2,
+      2,
+      2,
+    ]);
     for (let slot = 0; slot < T / TT; slot++) {
       const original = frameBytes((c, y, x) => byte(pixelAt(values, slot * TT, c, y, x)));
       expect([...frames.original[slot]]).toEqual([...original]);
@@ -222,7 +236,15 @@ describe('reconstructClip', () => {
   it('uses the given mean and std', () => {
     const values = new Float32Array(T * C * H * W); // all zero → every pixel equals the mean
     const mask = new Uint8Array(NUM_TOKENS);
-    const frames = reconstructClip({ pixelValues: values, mask, logits: new Float32Array(0), geometry: GEOMETRY, normPixLoss: false, mean: [0, 0.5, 1], std: [1, 1, 1] });
+    const frames = reconstructClip({
+      pixelValues: values,
+      mask,
+      logits: new Float32Array(0),
+      geometry: GEOMETRY,
+      normPixLoss: false,
+      mean: [0, 0.5, 1],
+      std: [1, 1, 1],
+    });
     expect([...frames.original[0].subarray(0, 3)]).toEqual([0, 128, 255]);
   });
 
@@ -281,7 +303,12 @@ describe('training report with figures', () => {
     state.globalStep = 2;
     state.maxSteps = 2;
     state.logHistory = [{ loss: 0.9, learning_rate: 1e-4, grad_norm: 1, epoch: 1, step: 2 }];
-    const evaluation = evaluationReport({ predictions: Float32Array.from([1, 0, 0, 1]), numLabels: 2, labelIds: Int32Array.from([0, 1]), videoIds: null });
+    const evaluation = evaluationReport({
+      predictions: Float32Array.from([1, 0, 0, 1]),
+      numLabels: 2,
+      labelIds: Int32Array.from([0, 1]),
+      videoIds: null,
+    });
     return {
       args: resolveTrainingArguments({ outputDir: '/tmp/x', learningRate: 1e-4 }),
       state,

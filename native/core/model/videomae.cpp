@@ -464,8 +464,7 @@ ForwardOutput VideoMAEModel::forwardPreTraining(const at::Tensor& pixels, const 
   at::Tensor positionMasked = position.index({mask}).reshape({b, -1, dd});
   const int64_t masked = positionMasked.size(1);
   at::Tensor full = at::cat({x + positionVisible, tensors_[maskToken_] + positionMasked}, 1);
-  for (size_t l = numEncoderLayers_; l < layers_.size(); ++l)
-    full = recompute ? checkpointedLayer(*this, l, full) : layerForward(l, full);
+  for (size_t l = numEncoderLayers_; l < layers_.size(); ++l) full = recompute ? checkpointedLayer(*this, l, full) : layerForward(l, full);
   at::Tensor tail = full.narrow(1, full.size(1) - masked, masked);
   at::Tensor normed = at::layer_norm(tail, {dd}, tensors_[decoderNormW_], tensors_[decoderNormB_], 1e-5);
   at::Tensor logits = dense(normed.reshape({b * masked, dd}), decoderHeadW_, decoderHeadB_).view({b, masked, c.patchValues()});

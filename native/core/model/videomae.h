@@ -1,8 +1,7 @@
-// VideoMAEForVideoClassification, or with config.preTraining VideoMAEForPreTraining, in ATen, numerically HF's (docs/hf-semantics.md § "Model: VideoMAEForVideoClassification forward"):
-// (B,T,C,H,W) input, Conv3d patch embedding computed as one GEMM over unfolded tubelets, the
-// fixed interleaved sin/cos table (float64 → float32, not a parameter), pre-norm layers with one
-// fused QKV GEMM (bias cat(q_bias, 0, v_bias)) and libtorch's fused SDPA, exact-erf GELU,
-// mean pooling + fc_norm (eps 1e-5) or token 0 after videomae.layernorm (config eps).
+// VideoMAEForVideoClassification, or with config.preTraining VideoMAEForPreTraining, in ATen, numerically HF's (docs/hf-semantics.md §
+// "Model: VideoMAEForVideoClassification forward"): (B,T,C,H,W) input, Conv3d patch embedding computed as one GEMM over unfolded tubelets,
+// the fixed interleaved sin/cos table (float64 → float32, not a parameter), pre-norm layers with one fused QKV GEMM (bias cat(q_bias, 0,
+// v_bias)) and libtorch's fused SDPA, exact-erf GELU, mean pooling + fc_norm (eps 1e-5) or token 0 after videomae.layernorm (config eps).
 //
 // Parameters are autograd leaves named exactly as in HF checkpoint files (q_bias/v_bias).
 // Not thread-safe: the binding runs one operation at a time per model.

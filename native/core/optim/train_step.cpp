@@ -13,7 +13,8 @@ namespace videomae::optim {
 TrainStepResult forwardBackward(model::VideoMAEModel& model, const at::Tensor& pixels, const at::Tensor& labels, double lossScale,
                                 bool bf16, const GradSync& gradSync) {
   if (!labels.defined())
-    fail(ErrorCode::InvalidArg, model.preTraining() ? "boolMaskedPos is required for a pre-training step" : "labels are required for a training step");
+    fail(ErrorCode::InvalidArg,
+         model.preTraining() ? "boolMaskedPos is required for a pre-training step" : "labels are required for a training step");
   if (!(lossScale > 0)) fail(ErrorCode::InvalidArg, "lossScale must be > 0");
   at::AutoGradMode enableGrad(true);
   if (gradSync.reducer) gradSync.reducer->beforeForward();
