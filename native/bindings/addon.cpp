@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "bindings/addon_data.h"
+#include "core/errors.h"
 #include "bindings/registry.h"
 
 namespace videomae::bindings {
@@ -49,6 +50,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorClass", Napi::Function::New(env, setErrorClass, "setErrorClass"));
   // The package version this binary was built from: lib/native refuses an addon of another version.
   exports.Set("packageVersion", Napi::String::New(env, VIDEOMAE_PACKAGE_VERSION));
+  // The error codes native code can raise (lib/errors.ts must know each one).
+  std::vector<std::string> codes = allErrorCodeNames();
+  Napi::Array errorCodes = Napi::Array::New(env, codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) errorCodes.Set(static_cast<uint32_t>(i), codes[i]);
+  exports.Set("errorCodes", errorCodes);
   for (const auto& [name, initModule] : registeredModules()) initModule(env, exports);
   return exports;
 }

@@ -36,4 +36,11 @@ const char* errorCodeName(ErrorCode code) {
   return "ERR_VIDEOMAE_INTERNAL";
 }
 
+std::vector<std::string> allErrorCodeNames() {
+  std::vector<std::string> names;
+  for (int code = static_cast<int>(ErrorCode::InvalidArg); code <= static_cast<int>(ErrorCode::Internal); ++code)
+    names.emplace_back(errorCodeName(static_cast<ErrorCode>(code)));
+  return names;
+}
+
 }  // namespace videomae

@@ -3,6 +3,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace videomae {
 
@@ -20,10 +21,12 @@ enum class ErrorCode {
   Dataset,      // a dataset folder/list is missing, empty or inconsistent
   OutOfMemory,  // allocation failed
   Distributed,  // a process-group rendezvous or collective failed (a rank exited, a timeout, a port in use)
-  Internal,     // anything unexpected (a bug): the message says what failed
+  Internal,     // anything unexpected (a bug): the message says what failed. Stays last: allErrorCodeNames() ends here.
 };
 
 const char* errorCodeName(ErrorCode code);
+// Every ErrorCode's name, in declaration order (the addon exports them; a test compares them with lib/errors.ts).
+std::vector<std::string> allErrorCodeNames();
 
 class Error : public std::runtime_error {
  public:
