@@ -105,6 +105,8 @@ function main() {
     `--CDVIDEOMAE_CUDA=${cuda && libtorch.cuda ? 'ON' : 'OFF'}`,
     `--CDVIDEOMAE_WERROR=${process.env.VIDEOMAE_WERROR === '0' ? 'OFF' : 'ON'}`,
     ...(sanitize ? [`--CDVIDEOMAE_SANITIZE=${sanitize}`] : []),
+    // VIDEOMAE_NCCL=1 with the CUDA flavour: the NCCL process group (never built in CI: no CUDA toolkit there).
+    ...(cuda && process.env.VIDEOMAE_NCCL === '1' ? ['--CDVIDEOMAE_NCCL=ON'] : []),
     ...(cuda ? cudaDefines(libtorch) : []),
   ];
   const env = {

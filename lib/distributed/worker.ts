@@ -24,3 +24,8 @@ export async function joinFromEnvironment(options: { device: string; timeoutMs: 
   applyWorkerThreads();
   return initProcessGroup({ ...env!, device: options.device, timeoutMs: options.timeoutMs });
 }
+
+/** A worker's device: plain 'cuda' means this worker's own GPU, cuda:LOCAL_RANK (as torchrun users set it). */
+export function rankDevice(device: string, group: ProcessGroup | null): string {
+  return group && device === 'cuda' ? `cuda:${group.localRank}` : device;
+}

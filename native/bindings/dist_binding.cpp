@@ -117,8 +117,7 @@ class NativeProcessGroup : public Napi::ObjectWrap<NativeProcessGroup> {
   static at::Tensor tensorArg(const Napi::CallbackInfo& info, const char* what) {
     if (info.Length() < 1) fail(ErrorCode::InvalidArg, std::string(what) + ": a tensor is required");
     at::Tensor t = interop::tensorFromJs(info[0], what);
-    if (t.device().type() != c10::DeviceType::CPU)
-      fail(ErrorCode::Unsupported, std::string(what) + ": the gloo backend reduces CPU tensors only");
+    if (t.device().type() != c10::DeviceType::CPU) fail(ErrorCode::Unsupported, "the collectives of lib/distributed take CPU tensors");
     if (!t.is_contiguous()) fail(ErrorCode::InvalidArg, std::string(what) + ": the tensor must be contiguous");
     return t;
   }
@@ -203,7 +202,10 @@ Napi::Value distributedInfo(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(info.Env());
   Napi::Array backends = Napi::Array::New(info.Env());
 #ifdef VIDEOMAE_WITH_GLOO
-  backends.Set(0u, "gloo");
+  backends.Set(backends.Length(), "gloo");
+#endif
+#ifdef VIDEOMAE_WITH_NCCL
+  backends.Set(backends.Length(), "nccl");
 #endif
   out.Set("backends", backends);
   return out;

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "core/dist/process_group.h"
+#include "core/distributed/process_group.h"
 
 namespace videomae::bindings {
 

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArg } from '../../errors';
 import { UnlabelledVideoDataset } from '../../data/unlabelled-dataset';
-import { joinFromEnvironment } from '../../distributed/worker';
+import { joinFromEnvironment, rankDevice } from '../../distributed/worker';
 import { parseConfig } from '../../model/config';
 import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
 import { MODEL_PRESETS, preTrainingPresetConfig } from '../../train/model-presets';
@@ -97,6 +97,8 @@ export async function runPretrain(cliOptions: PretrainCliOptions): Promise<numbe
       loadBestModelAtEnd: false,
       saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
     });
+  const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
+  if (argsInput.device) argsInput.device = rankDevice(argsInput.device, group);
   const { model, preprocessor } = await buildModel(cliOptions, argsInput);
   if (cliOptions.model && cliOptions.normPixLoss !== undefined && model.model.config.normPixLoss !== cliOptions.normPixLoss)
     throw invalidArg(
@@ -104,7 +106,6 @@ export async function runPretrain(cliOptions: PretrainCliOptions): Promise<numbe
       `the checkpoint's norm_pix_loss (${model.model.config.normPixLoss}); change it in its config.json`,
       cliOptions.normPixLoss,
     );
-  const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
   const main = group === null || group.isMainProcess;
   const config = parseConfig(model.config);
   const createLoader = (

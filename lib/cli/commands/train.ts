@@ -26,7 +26,7 @@ import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
 import { resolveDatasetSource } from '../../hub/dataset-source';
 import type { TrainingArgumentsInput } from '../../train/training-args';
-import { joinFromEnvironment } from '../../distributed/worker';
+import { joinFromEnvironment, rankDevice } from '../../distributed/worker';
 import { launchFromCli, registerLauncherOptions, wantsLauncher, type LauncherCliOptions } from './train-launcher';
 
 /** The HF guide's choices (docs/hf-semantics.md § "HF guide: training arguments"), over HF's library defaults. */
@@ -112,9 +112,10 @@ export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
       loadBestModelAtEnd: false,
       saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
     });
-  const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
-  // A worker of a data-parallel run (WORLD_SIZE > 1 in the environment) joins its group here.
+  // A worker of a data-parallel run (WORLD_SIZE > 1 in the environment) joins its group here, and trains on its own GPU.
   const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
+  if (argsInput.device) argsInput.device = rankDevice(argsInput.device, group);
+  const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
   const main = group === null || group.isMainProcess;
   const say = (line: string): void => {
     if (main) process.stderr.write(line);

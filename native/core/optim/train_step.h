@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "core/dist/grad_reducer.h"
+#include "core/distributed/grad_reducer.h"
 #include "core/model/videomae.h"
 #include "core/optim/adamw.h"
 

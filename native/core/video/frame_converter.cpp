@@ -25,8 +25,19 @@ int swsFlags(Interpolation interpolation) {
   return SWS_BILINEAR;
 }
 
+// Decoders copy whatever number the bitstream carries into AVFrame's colour enums (a fuzzed
+// stream gave colorspace 84); reading such a value as the enum type is undefined behaviour
+// (UBSan's -fsanitize=enum), so the bytes are read as an int.
+template <typename Enum>
+int enumBits(const Enum& value) {
+  static_assert(sizeof(Enum) == sizeof(int), "FFmpeg's colour enums are int-sized");
+  int bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
 bool isFullRange(const AVFrame* frame) {
-  if (frame->color_range == AVCOL_RANGE_JPEG) return true;
+  if (enumBits(frame->color_range) == AVCOL_RANGE_JPEG) return true;
   switch (frame->format) {
     case AV_PIX_FMT_YUVJ420P:
     case AV_PIX_FMT_YUVJ422P:
@@ -54,8 +65,9 @@ void FrameConverter::configure(const AVFrame* frame, int dstWidth, int dstHeight
   // 3.2 -> 1.9 ms), same filters, ~0.5 level more rounding error (see README). Unscaled RGB24 is
   // already SIMD and identical to the ffmpeg CLI, so it stays.
   const int dstFormat = resize ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
-  const Key key{frame->width, frame->height, frame->format, dstWidth, dstHeight, flags, frame->colorspace, isFullRange(frame) ? 1 : 0,
-                dstFormat};
+  const Key key{
+      frame->width, frame->height, frame->format, dstWidth, dstHeight, flags, enumBits(frame->colorspace), isFullRange(frame) ? 1 : 0,
+      dstFormat};
   if (sws_ && key == key_) return;
   sws_.reset(sws_getContext(key.srcWidth, key.srcHeight, static_cast<AVPixelFormat>(key.format), dstWidth, dstHeight,
                             static_cast<AVPixelFormat>(dstFormat), key.flags, nullptr, nullptr, nullptr));
