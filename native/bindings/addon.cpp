@@ -4,8 +4,8 @@
 #include <napi.h>
 
 #include "bindings/addon_data.h"
-#include "core/errors.h"
 #include "bindings/registry.h"
+#include "core/errors.h"
 
 namespace videomae::bindings {
 
