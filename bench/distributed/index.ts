@@ -8,12 +8,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../../lib/native/binding';
 import { MODEL_PRESETS } from '../../lib/train/model-presets';
 import type { BenchReport, BenchRow } from '../common/report';
+import { pickFreePort as freePort } from '../../lib/distributed/launcher';
 
 export interface DistributedBenchOptions {
   model?: string;
@@ -35,16 +35,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return new Promise((resolve) => {

@@ -154,7 +154,7 @@ function planLaunch(o: LaunchOptions): LaunchPlan {
  * A port nobody listens on now, found by letting the OS choose one. Another process could take it
  * before rank 0's store binds it; torchrun --standalone takes the same small risk.
  */
-function pickFreePort(host: string): Promise<number> {
+export function pickFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -11,7 +11,7 @@ import { VideomaeError, invalidArg } from '../errors';
 import { nativeAs } from '../native/binding';
 import type { NativeTensor, TensorData } from '../native/tensor';
 import { nativeModelConfig, saveConfig, serializeJsonSorted, type VideoMAEConfig } from './config';
-import type { ModelBinding, NativeLoadReport, NativeTensorInput, NativeVideoMAEHandle } from './native';
+import type { ModelBinding, NativeTensorInput, NativeVideoMAEHandle } from './native';
 import { AdamWOptimizer, normaliseAdamWOptions, type AdamWOptions } from './optimizer';
 
 export type Device = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
@@ -40,6 +40,23 @@ export interface FromConfigOptions {
 }
 
 /** Labels: class indices (number[] / Int32Array / BigInt64Array), regression targets, or multi-hot rows. */
+
+export interface TrainStepOptions {
+  lr: number;
+  /** Clip the total gradient norm to this (HF max_grad_norm); 0/undefined: no clipping. */
+  maxGradNorm?: number;
+  /** Multiplies the loss before backward (1 / gradient accumulation steps). */
+  lossScale?: number;
+  /** false: only accumulate gradients (a non-final micro-batch). */
+  step?: boolean;
+  /** bfloat16 autocast. */
+  bf16?: boolean;
+  /**
+   * With a process group attached: whether this backward averages the gradients over the ranks
+   * (default true); false only accumulates locally (DDP's no_sync(), for non-final micro-batches).
+   */
+  sync?: boolean;
+}
 
 /** What attachProcessGroup() set up. */
 export interface GradientSyncInfo {
@@ -88,6 +105,24 @@ export function checkPixels(pixels: unknown, config: VideoMAEConfig): NativeTens
   return t;
 }
 
+/** trainStep's options checked and completed for the native call (shared by both heads). */
+export function nativeStepOptions(options: TrainStepOptions): {
+  lr: number;
+  maxGradNorm: number;
+  lossScale: number;
+  step: boolean;
+  bf16: boolean;
+  sync: boolean;
+} {
+  if (typeof options !== 'object' || options === null || !(typeof options.lr === 'number' && options.lr >= 0))
+    throw invalidArg('lr', 'a number >= 0', options?.lr);
+  const lossScale = options.lossScale ?? 1;
+  if (!(typeof lossScale === 'number' && lossScale > 0)) throw invalidArg('lossScale', 'a number > 0', lossScale);
+  const maxGradNorm = options.maxGradNorm ?? 0;
+  if (!(typeof maxGradNorm === 'number' && maxGradNorm >= 0)) throw invalidArg('maxGradNorm', 'a number >= 0', maxGradNorm);
+  return { lr: options.lr, maxGradNorm, lossScale, step: options.step ?? true, bf16: Boolean(options.bf16), sync: options.sync ?? true };
+}
+
 export abstract class VideoMAEPreTrainedModel {
   readonly config: VideoMAEConfig;
   loadReport: LoadReport = { missingKeys: [], unexpectedKeys: [], mismatchedKeys: [] };
@@ -101,44 +136,50 @@ export abstract class VideoMAEPreTrainedModel {
     this.handle_ = handle;
   }
 
-  /** A native model of `config`'s shape with the weights of folder `dir` (disposed again when loading fails). */
-  protected static async loadNative(
+  /** A native model of `config`'s shape with the weights of folder `dir` and its load report (the handle is disposed again when loading fails). */
+  protected static async openNative(
     dir: string,
     config: VideoMAEConfig,
-    options: { device: string; dtype: string; seed: number; ignoreMismatchedSizes: boolean; preTraining: boolean },
-  ): Promise<{ handle: NativeVideoMAEHandle; report: NativeLoadReport }> {
-    const handle = new (binding().NativeVideoMAE)(
-      { ...nativeModelConfig(config), preTraining: options.preTraining },
-      { device: options.device, dtype: options.dtype },
-    );
+    options: FromPretrainedOptions,
+    preTraining: boolean,
+  ): Promise<{ handle: NativeVideoMAEHandle; loadReport: LoadReport }> {
+    const handle = VideoMAEPreTrainedModel.newHandle(config, options, preTraining);
     try {
       const report = await handle.loadCheckpoint(path.resolve(dir), {
-        ignoreMismatchedSizes: options.ignoreMismatchedSizes,
-        seed: options.seed,
+        ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
+        seed: checkSeed(options.seed ?? 42),
       });
-      return { handle, report };
+      return {
+        handle,
+        loadReport: { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys },
+      };
     } catch (error) {
       handle.dispose();
       throw error;
     }
   }
 
-  /** A native model of `config`'s shape with HF's random init for `seed`. */
+  /** A native model of `config`'s shape with HF's random init for options.seed (default 42). */
   protected static async createNative(
     config: VideoMAEConfig,
-    options: { device: string; dtype: string; seed: number; preTraining: boolean },
+    options: FromConfigOptions,
+    preTraining: boolean,
   ): Promise<NativeVideoMAEHandle> {
-    const handle = new (binding().NativeVideoMAE)(
-      { ...nativeModelConfig(config), preTraining: options.preTraining },
-      { device: options.device, dtype: options.dtype },
-    );
+    const handle = VideoMAEPreTrainedModel.newHandle(config, options, preTraining);
     try {
-      await handle.initialize(options.seed);
+      await handle.initialize(checkSeed(options.seed ?? 42));
     } catch (error) {
       handle.dispose();
       throw error;
     }
     return handle;
+  }
+
+  private static newHandle(config: VideoMAEConfig, options: FromConfigOptions, preTraining: boolean): NativeVideoMAEHandle {
+    return new (binding().NativeVideoMAE)(
+      { ...nativeModelConfig(config), preTraining },
+      { device: checkDevice(options.device ?? 'auto'), dtype: checkDtype(options.dtype ?? 'float32') },
+    );
   }
 
   /** Folder checks shared by the heads' fromPretrained. */

@@ -15,16 +15,14 @@ import type { NativeTensor, TensorData, TypedArrayLike } from '../native/tensor'
 import { defaultConfig, loadConfig, type VideoMAEConfig } from './config';
 import type { NativeVideoMAEHandle } from './native';
 import {
-  checkDevice,
-  checkDtype,
   checkPixels,
-  checkSeed,
+  nativeStepOptions,
   VideoMAEPreTrainedModel,
   type FromConfigOptions,
   type FromPretrainedOptions,
+  type TrainStepOptions,
 } from './pretrained-model';
 import { maskGrid, tubeMaskBatch } from './tube-masking';
-import type { TrainStepOptions } from './videomae';
 
 /** (B, N) with 1/true = masked: a Uint8Array/number[]/boolean[] of B·N values row by row, { data, shape }, or a NativeTensor. */
 export type BoolMaskedPos = TensorData<Uint8Array | Int32Array> | NativeTensor | Uint8Array | Array<number | boolean>;
@@ -57,15 +55,9 @@ export class VideoMAEForPreTraining extends VideoMAEPreTrainedModel {
     VideoMAEPreTrainedModel.checkFolder(dir);
     const config = loadConfig(dir);
     config.architectures = ['VideoMAEForPreTraining'];
-    const { handle, report } = await VideoMAEPreTrainedModel.loadNative(dir, config, {
-      device: checkDevice(options.device ?? 'auto'),
-      dtype: checkDtype(options.dtype ?? 'float32'),
-      seed: checkSeed(options.seed ?? 42),
-      ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
-      preTraining: true,
-    });
+    const { handle, loadReport } = await VideoMAEPreTrainedModel.openNative(dir, config, options, true);
     const model = new VideoMAEForPreTraining(config, handle);
-    model.loadReport = { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys };
+    model.loadReport = loadReport;
     return model;
   }
 
@@ -76,13 +68,7 @@ export class VideoMAEForPreTraining extends VideoMAEPreTrainedModel {
   ): Promise<VideoMAEForPreTraining> {
     const full = defaultConfig(config);
     full.architectures = ['VideoMAEForPreTraining'];
-    const handle = await VideoMAEPreTrainedModel.createNative(full, {
-      device: checkDevice(options.device ?? 'auto'),
-      dtype: checkDtype(options.dtype ?? 'float32'),
-      seed: checkSeed(options.seed ?? 42),
-      preTraining: true,
-    });
-    return new VideoMAEForPreTraining(full, handle);
+    return new VideoMAEForPreTraining(full, await VideoMAEPreTrainedModel.createNative(full, options, true));
   }
 
   /** Tokens per clip: (num_frames / tubelet) × patches per frame. */
@@ -126,20 +112,7 @@ export class VideoMAEForPreTraining extends VideoMAEPreTrainedModel {
   async trainStep(inputs: PreTrainingInputs, options: TrainStepOptions): Promise<{ loss: number; gradNorm?: number }> {
     if (typeof inputs !== 'object' || inputs === null) throw invalidArg('inputs', '{ pixelValues, boolMaskedPos }', inputs);
     const pixels = checkPixels(inputs.pixelValues, this.config);
-    if (typeof options !== 'object' || options === null || !(typeof options.lr === 'number' && options.lr >= 0))
-      throw invalidArg('lr', 'a number >= 0', options?.lr);
-    const lossScale = options.lossScale ?? 1;
-    if (!(typeof lossScale === 'number' && lossScale > 0)) throw invalidArg('lossScale', 'a number > 0', lossScale);
-    const maxGradNorm = options.maxGradNorm ?? 0;
-    if (!(typeof maxGradNorm === 'number' && maxGradNorm >= 0)) throw invalidArg('maxGradNorm', 'a number >= 0', maxGradNorm);
-    const out = await this.handle.trainStep(pixels, this.maskTensor(inputs.boolMaskedPos, batchOf(pixels)), {
-      lr: options.lr,
-      maxGradNorm,
-      lossScale,
-      step: options.step ?? true,
-      bf16: Boolean(options.bf16),
-      sync: options.sync ?? true,
-    });
+    const out = await this.handle.trainStep(pixels, this.maskTensor(inputs.boolMaskedPos, batchOf(pixels)), nativeStepOptions(options));
     return out.gradNorm === undefined ? { loss: out.loss } : { loss: out.loss, gradNorm: out.gradNorm };
   }
 

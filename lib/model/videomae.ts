@@ -9,13 +9,12 @@ import { defaultConfig, loadConfig, withLabels, type ProblemType, type VideoMAEC
 import type { NativeVideoMAEHandle } from './native';
 import {
   binding,
-  checkDevice,
-  checkDtype,
   checkPixels,
-  checkSeed,
+  nativeStepOptions,
   VideoMAEPreTrainedModel,
   type FromConfigOptions,
   type FromPretrainedOptions,
+  type TrainStepOptions,
 } from './pretrained-model';
 
 export {
@@ -26,6 +25,7 @@ export {
   type FromPretrainedOptions,
   type FromConfigOptions,
   type GradientSyncInfo,
+  type TrainStepOptions,
 } from './pretrained-model';
 
 /** Labels: class indices (number[] / Int32Array / BigInt64Array), regression targets, or multi-hot rows. */
@@ -41,23 +41,6 @@ export interface ForwardOutput {
   logits: TensorData<Float32Array>;
   loss?: number;
   lastHiddenState?: TensorData<Float32Array>;
-}
-
-export interface TrainStepOptions {
-  lr: number;
-  /** Clip the total gradient norm to this (HF max_grad_norm); 0/undefined: no clipping. */
-  maxGradNorm?: number;
-  /** Multiplies the loss before backward (1 / gradient accumulation steps). */
-  lossScale?: number;
-  /** false: only accumulate gradients (a non-final micro-batch). */
-  step?: boolean;
-  /** bfloat16 autocast. */
-  bf16?: boolean;
-  /**
-   * With a process group attached: whether this backward averages the gradients over the ranks
-   * (default true); false only accumulates locally (DDP's no_sync(), for non-final micro-batches).
-   */
-  sync?: boolean;
 }
 
 function labelsToTensor(labels: Labels, config: VideoMAEConfig): TensorData<TypedArrayLike> {
@@ -91,21 +74,12 @@ export class VideoMAEForVideoClassification extends VideoMAEPreTrainedModel {
   /** Loads a HF model folder (like `from_pretrained`); `numLabels`/`id2label` replace the head's labels. */
   static async fromPretrained(dir: string, options: FromPretrainedOptions = {}): Promise<VideoMAEForVideoClassification> {
     VideoMAEPreTrainedModel.checkFolder(dir);
-    const device = checkDevice(options.device ?? 'auto');
-    const dtype = checkDtype(options.dtype ?? 'float32');
-    const seed = checkSeed(options.seed ?? 42);
     let config = loadConfig(dir);
     if (options.numLabels !== undefined || options.id2label !== undefined) config = withLabels(config, options);
     config.architectures = ['VideoMAEForVideoClassification'];
-    const { handle, report } = await VideoMAEPreTrainedModel.loadNative(dir, config, {
-      device,
-      dtype,
-      seed,
-      ignoreMismatchedSizes: options.ignoreMismatchedSizes ?? false,
-      preTraining: false,
-    });
+    const { handle, loadReport } = await VideoMAEPreTrainedModel.openNative(dir, config, options, false);
     const model = new VideoMAEForVideoClassification(config, handle);
-    model.loadReport = { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys, mismatchedKeys: report.mismatchedKeys };
+    model.loadReport = loadReport;
     return model;
   }
 
@@ -116,13 +90,7 @@ export class VideoMAEForVideoClassification extends VideoMAEPreTrainedModel {
   ): Promise<VideoMAEForVideoClassification> {
     const full = defaultConfig(config);
     full.architectures = ['VideoMAEForVideoClassification'];
-    const handle = await VideoMAEPreTrainedModel.createNative(full, {
-      device: checkDevice(options.device ?? 'auto'),
-      dtype: checkDtype(options.dtype ?? 'float32'),
-      seed: checkSeed(options.seed ?? 42),
-      preTraining: false,
-    });
-    return new VideoMAEForVideoClassification(full, handle);
+    return new VideoMAEForVideoClassification(full, await VideoMAEPreTrainedModel.createNative(full, options, false));
   }
 
   private rememberProblemType(problemType: string | undefined): void {
@@ -168,20 +136,7 @@ export class VideoMAEForVideoClassification extends VideoMAEPreTrainedModel {
   async trainStep(inputs: Required<ModelInputs>, options: TrainStepOptions): Promise<{ loss: number; gradNorm?: number }> {
     const pixels = checkPixels(inputs?.pixelValues, this.config);
     if (inputs.labels === undefined) throw invalidArg('labels', 'labels for a training step', undefined);
-    if (typeof options !== 'object' || options === null || !(typeof options.lr === 'number' && options.lr >= 0))
-      throw invalidArg('lr', 'a number >= 0', options?.lr);
-    const lossScale = options.lossScale ?? 1;
-    if (!(typeof lossScale === 'number' && lossScale > 0)) throw invalidArg('lossScale', 'a number > 0', lossScale);
-    const maxGradNorm = options.maxGradNorm ?? 0;
-    if (!(typeof maxGradNorm === 'number' && maxGradNorm >= 0)) throw invalidArg('maxGradNorm', 'a number >= 0', maxGradNorm);
-    const out = await this.handle.trainStep(pixels, labelsToTensor(inputs.labels, this.config), {
-      lr: options.lr,
-      maxGradNorm,
-      lossScale,
-      step: options.step ?? true,
-      bf16: Boolean(options.bf16),
-      sync: options.sync ?? true,
-    });
+    const out = await this.handle.trainStep(pixels, labelsToTensor(inputs.labels, this.config), nativeStepOptions(options));
     this.rememberProblemType(out.problemType);
     return out.gradNorm === undefined ? { loss: out.loss } : { loss: out.loss, gradNorm: out.gradNorm };
   }

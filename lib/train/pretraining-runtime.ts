@@ -9,7 +9,6 @@ import type { VideoDataset } from '../data/dataset';
 import type { VideoFolderDataset } from '../data/folder-dataset';
 import type { ProcessGroup } from '../distributed/process-group';
 import { configToJson, parseConfig, type VideoMAEConfig } from '../model/config';
-import type { NativeVideoMAEHandle } from '../model/native';
 import { VideoMAEForPreTraining, type BoolMaskedPos } from '../model/pretraining';
 import { tubeMaskBatch } from '../model/tube-masking';
 import type { Device, ModelDtype } from '../model/pretrained-model';
@@ -23,7 +22,7 @@ import type {
   TrainStepOptions,
   TrainStepResult,
 } from './interfaces';
-import { createVideoLoader, type LoaderOptions } from './runtime';
+import { createVideoLoader, loadWeightsExactly, type LoaderOptions } from './runtime';
 
 export class TrainableVideoMAEPreTraining implements TrainableModel {
   readonly task = 'pretraining' as const;
@@ -84,14 +83,7 @@ export class TrainableVideoMAEPreTraining implements TrainableModel {
   }
 
   async loadWeights(dir: string): Promise<void> {
-    const handle = (this.model as unknown as { handle: NativeVideoMAEHandle }).handle;
-    const report = await handle.loadCheckpoint(dir, { ignoreMismatchedSizes: false, seed: 42 });
-    const problems = [...report.missingKeys, ...report.unexpectedKeys, ...report.mismatchedKeys.map((m) => m.key)];
-    if (problems.length)
-      throw new VideomaeError(
-        `${dir} does not match the model being pre-trained: ${problems.slice(0, 5).join(', ')}`,
-        'ERR_VIDEOMAE_CHECKPOINT',
-      );
+    await loadWeightsExactly(this.model, dir, 'the model being pre-trained');
   }
 
   numParameters(): number {

@@ -11,7 +11,7 @@ import { configToJson, parseConfig } from '../model/config';
 import type { NativeVideoMAEHandle } from '../model/native';
 import type { ProcessGroup } from '../distributed/process-group';
 import type { ShardSpec } from '../distributed/shard';
-import { VideoMAEForVideoClassification, type Device, type ModelDtype } from '../model/videomae';
+import { VideoMAEForVideoClassification, type Device, type ModelDtype, type VideoMAEPreTrainedModel } from '../model/videomae';
 import type {
   Batch,
   BatchSource,
@@ -22,6 +22,19 @@ import type {
   TrainStepOptions,
   TrainStepResult,
 } from './interfaces';
+
+/** Loads folder `dir` into a live model: every key must be present, used and of the same shape (a resume, the best model). */
+export async function loadWeightsExactly(model: VideoMAEPreTrainedModel, dir: string, what: string): Promise<void> {
+  const handle = (model as unknown as { handle: NativeVideoMAEHandle }).handle;
+  const report = await handle.loadCheckpoint(dir, { ignoreMismatchedSizes: false, seed: 42 });
+  const problems = [
+    ...report.missingKeys.map((k) => `missing ${k}`),
+    ...report.unexpectedKeys.map((k) => `unexpected ${k}`),
+    ...report.mismatchedKeys.map((m) => `mismatched ${m.key}`),
+  ];
+  if (problems.length)
+    throw new VideomaeError(`${dir} does not match ${what}: ${problems.slice(0, 5).join(', ')}`, 'ERR_VIDEOMAE_CHECKPOINT');
+}
 
 /** A VideoMAEForVideoClassification seen through the Trainer's interface. */
 export class TrainableVideoMAE implements TrainableModel {
@@ -76,18 +89,7 @@ export class TrainableVideoMAE implements TrainableModel {
 
   /** Every parameter (q/v biases included) from a savePretrained folder, copied into the live model. */
   async loadWeights(dir: string): Promise<void> {
-    const handle = (this.model as unknown as { handle: NativeVideoMAEHandle }).handle;
-    const report = await handle.loadCheckpoint(dir, { ignoreMismatchedSizes: false, seed: 42 });
-    const problems = [
-      ...report.missingKeys.map((k) => `missing ${k}`),
-      ...report.unexpectedKeys.map((k) => `unexpected ${k}`),
-      ...report.mismatchedKeys.map((m) => `mismatched ${m.key}`),
-    ];
-    if (problems.length)
-      throw new VideomaeError(
-        `${dir} does not match the model being trained: ${problems.slice(0, 5).join(', ')}`,
-        'ERR_VIDEOMAE_CHECKPOINT',
-      );
+    await loadWeightsExactly(this.model, dir, 'the model being trained');
   }
 
   numParameters(): number {

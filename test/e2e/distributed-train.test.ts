@@ -12,9 +12,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeDataset } from '../../lib/data/synth';
-import { nativeAs } from '../../lib/native/binding';
-import type { ModelBinding } from '../../lib/model/native';
 import { repoRoot, spawnCollect } from '../helpers/run-node';
+import { maxAbsDiff, weights } from '../helpers/model-weights';
 
 jest.setTimeout(240_000);
 
@@ -36,18 +35,6 @@ function train(out: string, extra: string[]) {
     env: { ...process.env, OMP_NUM_THREADS: '1' },
     timeoutMs: 180_000,
   });
-}
-
-async function weights(dir: string): Promise<Record<string, Float32Array>> {
-  const tensors = await nativeAs<ModelBinding>().readSafetensors(path.join(dir, 'model.safetensors'));
-  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data as Float32Array]));
-}
-
-function maxAbsDiff(a: Record<string, Float32Array>, b: Record<string, Float32Array>): number {
-  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-  let max = 0;
-  for (const key of Object.keys(a)) for (let i = 0; i < a[key]!.length; i++) max = Math.max(max, Math.abs(a[key]![i]! - b[key]![i]!));
-  return max;
 }
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;

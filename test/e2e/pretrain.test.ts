@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeDataset } from '../../lib/data/synth';
-import { readSafetensors } from '../../lib/model';
 import { repoRoot, spawnCollect } from '../helpers/run-node';
+import { weights } from '../helpers/model-weights';
 
 jest.setTimeout(240_000);
 
@@ -30,11 +30,6 @@ const COMMON = ['--config', 'tiny', '--per-device-train-batch-size', '4', '--see
 const run = (args: string[]) =>
   spawnCollect(process.execPath, [cli, ...args], { env: { ...process.env, OMP_NUM_THREADS: '1' }, timeoutMs: 180_000 });
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-
-async function weights(dir: string): Promise<Record<string, Float32Array>> {
-  const tensors = await readSafetensors(path.join(dir, 'model.safetensors'));
-  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data as Float32Array]));
-}
 
 describe('videomae pretrain', () => {
   const out = () => path.join(work, 'pretrained');

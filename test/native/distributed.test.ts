@@ -10,9 +10,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { availableBackends, initProcessGroup } from '../../lib/distributed';
-import { nativeAs } from '../../lib/native/binding';
-import type { ModelBinding } from '../../lib/model/native';
 import { repoRoot, spawnCollect } from '../helpers/run-node';
+import { maxAbsDiff, weights } from '../helpers/model-weights';
+import { pickFreePort as freePort } from '../../lib/distributed/launcher';
 
 jest.setTimeout(120_000);
 
@@ -25,16 +25,6 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'videomae-dist-'));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Result extends Record<string, unknown> {
   error?: { code: string; message: string } | null;
@@ -61,18 +51,6 @@ async function runRanks(mode: string, world: number, extraEnv: Record<string, st
     });
   });
   return Promise.all(runs);
-}
-
-async function weights(dir: string): Promise<Record<string, Float32Array>> {
-  const tensors = await nativeAs<ModelBinding>().readSafetensors(path.join(dir, 'model.safetensors'));
-  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data as Float32Array]));
-}
-
-function maxAbsDiff(a: Record<string, Float32Array>, b: Record<string, Float32Array>): number {
-  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-  let max = 0;
-  for (const key of Object.keys(a)) for (let i = 0; i < a[key]!.length; i++) max = Math.max(max, Math.abs(a[key]![i]! - b[key]![i]!));
-  return max;
 }
 
 describe('process group (gloo, two processes)', () => {
