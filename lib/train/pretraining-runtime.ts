@@ -7,42 +7,16 @@
 import { VideomaeError } from '../errors';
 import type { VideoDataset } from '../data/dataset';
 import type { VideoFolderDataset } from '../data/folder-dataset';
-import type { ProcessGroup } from '../distributed/process-group';
-import { configToJson, parseConfig, type VideoMAEConfig } from '../model/config';
+import { parseConfig, type VideoMAEConfig } from '../model/config';
 import { VideoMAEForPreTraining, type BoolMaskedPos } from '../model/pretraining';
 import { tubeMaskBatch } from '../model/tube-masking';
 import type { Device, ModelDtype } from '../model/pretrained-model';
-import type {
-  Batch,
-  BatchSource,
-  ForwardResult,
-  OptimizerLike,
-  OptimizerOptions,
-  TrainableModel,
-  TrainStepOptions,
-  TrainStepResult,
-} from './interfaces';
-import { createVideoLoader, loadWeightsExactly, type LoaderOptions } from './runtime';
+import type { Batch, BatchSource, ForwardResult, TrainableModel, TrainStepOptions, TrainStepResult } from './interfaces';
+import { createVideoLoader, TrainableHead, type LoaderOptions } from './runtime';
 
-export class TrainableVideoMAEPreTraining implements TrainableModel {
+export class TrainableVideoMAEPreTraining extends TrainableHead<VideoMAEForPreTraining> implements TrainableModel {
   readonly task = 'pretraining' as const;
-
-  constructor(
-    readonly model: VideoMAEForPreTraining,
-    private readonly options: { bf16?: boolean } = {},
-  ) {}
-
-  get config(): Record<string, unknown> {
-    return configToJson(this.model.config);
-  }
-
-  train(): void {
-    this.model.train();
-  }
-
-  eval(): void {
-    this.model.eval();
-  }
+  protected readonly role = 'the model being pre-trained';
 
   private mask(inputs: { boolMaskedPos?: unknown }): BoolMaskedPos {
     if (inputs.boolMaskedPos === undefined)
@@ -58,52 +32,8 @@ export class TrainableVideoMAEPreTraining implements TrainableModel {
     return { logits: out.logits, loss: out.loss };
   }
 
-  createOptimizer(options: OptimizerOptions): OptimizerLike {
-    const optimizer = this.model.createOptimizer(options);
-    return { save: (file) => optimizer.saveState(file), load: (file) => optimizer.loadState(file) };
-  }
-
   async trainStep(batch: { pixelValues: unknown; boolMaskedPos?: unknown }, options: TrainStepOptions): Promise<TrainStepResult> {
-    const maxGradNorm = Number.isFinite(options.maxGradNorm) ? options.maxGradNorm : Number.MAX_VALUE;
-    return this.model.trainStep(
-      { pixelValues: batch.pixelValues as never, boolMaskedPos: this.mask(batch) },
-      {
-        lr: options.lr,
-        maxGradNorm,
-        lossScale: options.lossScale,
-        step: options.step,
-        bf16: Boolean(this.options.bf16),
-        sync: options.sync ?? true,
-      },
-    );
-  }
-
-  savePretrained(dir: string, options?: { preprocessorConfig?: Record<string, unknown> }): Promise<void> {
-    return this.model.savePretrained(dir, options);
-  }
-
-  async loadWeights(dir: string): Promise<void> {
-    await loadWeightsExactly(this.model, dir, 'the model being pre-trained');
-  }
-
-  numParameters(): number {
-    return this.model.numParameters();
-  }
-
-  get gradientCheckpointing(): boolean {
-    return this.model.gradientCheckpointing;
-  }
-
-  set gradientCheckpointing(on: boolean) {
-    this.model.gradientCheckpointing = on;
-  }
-
-  attachProcessGroup(group: ProcessGroup, options: { bucketCapMb?: number } = {}): Promise<unknown> {
-    return this.model.attachProcessGroup(group, options);
-  }
-
-  dispose(): void {
-    this.model.dispose();
+    return this.model.trainStep({ pixelValues: batch.pixelValues as never, boolMaskedPos: this.mask(batch) }, this.stepOptions(options));
   }
 }
 

@@ -36,12 +36,18 @@ export async function loadWeightsExactly(model: VideoMAEPreTrainedModel, dir: st
     throw new VideomaeError(`${dir} does not match ${what}: ${problems.slice(0, 5).join(', ')}`, 'ERR_VIDEOMAE_CHECKPOINT');
 }
 
-/** A VideoMAEForVideoClassification seen through the Trainer's interface. */
-export class TrainableVideoMAE implements TrainableModel {
+/**
+ * What both heads share as the Trainer's model: the HF config view, modes, the optimizer, saving,
+ * strict loading, gradient checkpointing, data-parallel attachment and disposal.
+ */
+export abstract class TrainableHead<Model extends VideoMAEPreTrainedModel> {
   constructor(
-    readonly model: VideoMAEForVideoClassification,
-    private readonly options: { bf16?: boolean } = {},
+    readonly model: Model,
+    protected readonly options: { bf16?: boolean } = {},
   ) {}
+
+  /** What loadWeights' errors call this model. */
+  protected abstract readonly role: string;
 
   /** The HF config.json view (snake_case: num_frames, id2label, …). */
   get config(): Record<string, unknown> & { id2label?: Record<string, string> } {
@@ -56,31 +62,23 @@ export class TrainableVideoMAE implements TrainableModel {
     this.model.eval();
   }
 
-  async forward(inputs: { pixelValues: unknown; labels?: Int32Array | number[] }): Promise<ForwardResult> {
-    return this.model.forward(inputs as Parameters<VideoMAEForVideoClassification['forward']>[0], { bf16: Boolean(this.options.bf16) });
-  }
-
   createOptimizer(options: OptimizerOptions): OptimizerLike {
     const optimizer = this.model.createOptimizer(options);
     return { save: (file) => optimizer.saveState(file), load: (file) => optimizer.loadState(file) };
   }
 
-  async trainStep(batch: { pixelValues: unknown; labels: Int32Array | number[] }, options: TrainStepOptions): Promise<TrainStepResult> {
-    // The model treats maxGradNorm 0 as "no clipping" and then reports no norm; a huge bound clips
-    // nothing (coefficient min(1, bound / norm) = 1) and still reports the norm, as transformers 5.x logs it.
+  /** The model treats maxGradNorm 0 as "no clipping" and then reports no norm; a huge bound clips
+   * nothing (coefficient min(1, bound / norm) = 1) and still reports the norm, as transformers 5.x logs it. */
+  protected stepOptions(options: TrainStepOptions) {
     const maxGradNorm = Number.isFinite(options.maxGradNorm) ? options.maxGradNorm : Number.MAX_VALUE;
-    return this.model.trainStep(batch as Parameters<VideoMAEForVideoClassification['trainStep']>[0], {
+    return {
       lr: options.lr,
       maxGradNorm,
       lossScale: options.lossScale,
       step: options.step,
       bf16: Boolean(this.options.bf16),
       sync: options.sync ?? true,
-    });
-  }
-
-  attachProcessGroup(group: ProcessGroup, options: { bucketCapMb?: number } = {}): Promise<unknown> {
-    return this.model.attachProcessGroup(group, options);
+    };
   }
 
   savePretrained(dir: string, options?: { preprocessorConfig?: Record<string, unknown> }): Promise<void> {
@@ -89,7 +87,7 @@ export class TrainableVideoMAE implements TrainableModel {
 
   /** Every parameter (q/v biases included) from a savePretrained folder, copied into the live model. */
   async loadWeights(dir: string): Promise<void> {
-    await loadWeightsExactly(this.model, dir, 'the model being trained');
+    await loadWeightsExactly(this.model, dir, this.role);
   }
 
   numParameters(): number {
@@ -104,8 +102,25 @@ export class TrainableVideoMAE implements TrainableModel {
     this.model.gradientCheckpointing = on;
   }
 
+  attachProcessGroup(group: ProcessGroup, options: { bucketCapMb?: number } = {}): Promise<unknown> {
+    return this.model.attachProcessGroup(group, options);
+  }
+
   dispose(): void {
     this.model.dispose();
+  }
+}
+
+/** A VideoMAEForVideoClassification seen through the Trainer's interface. */
+export class TrainableVideoMAE extends TrainableHead<VideoMAEForVideoClassification> implements TrainableModel {
+  protected readonly role = 'the model being trained';
+
+  async forward(inputs: { pixelValues: unknown; labels?: Int32Array | number[] }): Promise<ForwardResult> {
+    return this.model.forward(inputs as Parameters<VideoMAEForVideoClassification['forward']>[0], { bf16: Boolean(this.options.bf16) });
+  }
+
+  async trainStep(batch: { pixelValues: unknown; labels: Int32Array | number[] }, options: TrainStepOptions): Promise<TrainStepResult> {
+    return this.model.trainStep(batch as Parameters<VideoMAEForVideoClassification['trainStep']>[0], this.stepOptions(options));
   }
 }
 
