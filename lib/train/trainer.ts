@@ -29,7 +29,7 @@ import {
 } from './checkpoint';
 import { evaluationLoop, round, type EvaluationOutput } from './evaluation-loop';
 import { HubPushSession, type HubPushReport, type TrainerPushOptions } from './hub-callback';
-import type { Batch, BatchSource, ComputeMetrics, EvalPrediction, OptimizerLike, TrainableModel } from './interfaces';
+import type { Batch, BatchSource, EvalPrediction, OptimizerLike, TrainableModel } from './interfaces';
 import { JsonLinesCallback, ProgressCallback } from './progress';
 import { LrScheduler, warmupStepsFor, type SchedulerState } from './schedule';
 import { installSignalGuard, type SignalGuard } from './signals';
@@ -37,41 +37,11 @@ import { newControl, stringifySorted, TrainerState, type LogEntry, type TrainerC
 import { resolveTrainingArguments, trainingArgumentsToJson, type TrainingArguments, type TrainingArgumentsInput } from './training-args';
 import { REPORT_FILE, writeTrainingReport } from '../report/html';
 import type { PushResult } from '../hub/push';
-import type { VideoMAEForVideoClassification } from '../model/videomae';
 import { withVideoDefaults } from './video-defaults';
+import type { TrainerOptions } from './trainer-options';
+
+export type { LoaderFactory, TrainerOptions } from './trainer-options';
 import type { ProcessGroup } from '../distributed/process-group';
-import type { ShardSpec } from '../distributed/shard';
-
-/** Builds a BatchSource from a dataset object (the CLI passes one that makes lib/data DataLoaders). */
-export type LoaderFactory = (
-  dataset: unknown,
-  options: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean; shard?: ShardSpec },
-) => BatchSource;
-
-export interface TrainerOptions {
-  /** The package's VideoMAEForVideoClassification, or anything implementing TrainableModel. */
-  model: TrainableModel | VideoMAEForVideoClassification;
-  args: TrainingArgumentsInput | TrainingArguments;
-  trainDataset?: unknown;
-  evalDataset?: unknown;
-  computeMetrics?: ComputeMetrics;
-  callbacks?: TrainerCallback[];
-  /** Saved as preprocessor_config.json next to every model.safetensors. */
-  preprocessorConfig?: Record<string, unknown>;
-  createLoader?: LoaderFactory;
-  /** Stop on SIGINT/SIGTERM after the current step (default true). */
-  handleSignals?: boolean;
-  /** Write report.html into outputDir at the end of train() (default true). */
-  writeReport?: boolean;
-  /** With the default video loaders: keep the guide's random horizontal flip (default true; turn it off when classes differ by direction). */
-  horizontalFlip?: boolean;
-  /**
-   * Data-parallel training (DDP) over this group (initProcessGroup()): every rank runs the same
-   * Trainer; loaders made by createLoader read the rank's shard; gradients are averaged; logs,
-   * checkpoints, the model and the report are written by rank 0 only.
-   */
-  processGroup?: ProcessGroup | null;
-}
 
 export interface TrainOutput {
   globalStep: number;

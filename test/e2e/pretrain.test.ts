@@ -12,6 +12,10 @@ import * as path from 'node:path';
 import { synthesizeDataset } from '../../lib/data/synth';
 import { repoRoot, spawnCollect } from '../helpers/run-node';
 import { weights } from '../helpers/model-weights';
+import { UnlabelledVideoDataset } from '../../lib/data/unlabelled-dataset';
+import { VideoMAEForPreTraining, parseConfig } from '../../lib/model';
+import { Trainer } from '../../lib/train/trainer';
+import { preTrainingPresetConfig } from '../../lib/train/model-presets';
 
 jest.setTimeout(240_000);
 
@@ -177,5 +181,37 @@ describe('videomae pretrain', () => {
       architectures: ['VideoMAEForVideoClassification'],
       use_mean_pooling: false,
     });
+  });
+
+  it('new Trainer({ model: VideoMAEForPreTraining, … }) takes the model and unlabelled datasets directly, as HF’s Trainer takes a model', async () => {
+    const model = await VideoMAEForPreTraining.fromConfig(parseConfig(preTrainingPresetConfig('tiny').config), { seed: 1, device: 'cpu' });
+    const train = await UnlabelledVideoDataset.load(path.join(data, 'train'));
+    const evalSet = await UnlabelledVideoDataset.load(path.join(data, 'val'));
+    const trainer = new Trainer({
+      model,
+      args: {
+        outputDir: path.join(work, 'library'),
+        maxSteps: 2,
+        perDeviceTrainBatchSize: 4,
+        evalStrategy: 'steps',
+        evalSteps: 2,
+        saveStrategy: 'no',
+        disableTqdm: true,
+      },
+      trainDataset: train,
+      evalDataset: evalSet,
+      handleSignals: false,
+      writeReport: false,
+    });
+    try {
+      const result = await trainer.train();
+      expect(result.globalStep).toBe(2);
+      const evals = trainer.state.logHistory.filter((e) => e.eval_loss !== undefined);
+      expect(evals).toHaveLength(1);
+      expect(evals[0]!.eval_loss).toBeGreaterThan(0);
+    } finally {
+      await trainer.close();
+      model.dispose();
+    }
   });
 });
