@@ -65,6 +65,7 @@ export {
   type WhoamiResult,
 } from './hub';
 export { VideoFolderDataset, type VideoFolderOptions } from './data/folder-dataset';
+export { UnlabelledVideoDataset, type UnlabelledVideoOptions } from './data/unlabelled-dataset';
 export { Ucf101Dataset, type Ucf101Options } from './data/ucf101-dataset';
 export { VIDEO_EXTENSIONS, type VideoDataset, type VideoEntry, type VideoInfo, type BadVideo, type OnBadVideo } from './data/dataset';
 export { DataLoader, type DataLoaderOptions, type Batch, type SamplePlan, type LoaderStats } from './data/loader';
