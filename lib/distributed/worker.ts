@@ -29,3 +29,13 @@ export async function joinFromEnvironment(options: { device: string; timeoutMs: 
 export function rankDevice(device: string, group: ProcessGroup | null): string {
   return group && device === 'cuda' ? `cuda:${group.localRank}` : device;
 }
+
+/**
+ * A training CLI's worker: joins the group when the environment says it is one of several ranks
+ * (ddpTimeout seconds for the rendezvous), and then trains on its own GPU (args.device rewritten).
+ */
+export async function joinForTraining(args: { device?: string; ddpTimeout?: number }): Promise<ProcessGroup | null> {
+  const group = await joinFromEnvironment({ device: args.device ?? 'cpu', timeoutMs: (args.ddpTimeout ?? 1800) * 1000 });
+  if (args.device) args.device = rankDevice(args.device, group);
+  return group;
+}

@@ -75,3 +75,12 @@ export function trainingArgumentsFromOptions(
   }
   return picked as Partial<TrainingArgumentsInput>;
 }
+
+/** No data to evaluate on: no evaluation, no best model, and saves by epoch rather than "best" (the CLIs' rule for a missing val split). */
+export function withoutEvaluation(args: TrainingArgumentsInput): void {
+  Object.assign(args, {
+    evalStrategy: 'no',
+    loadBestModelAtEnd: false,
+    saveStrategy: args.saveStrategy === 'best' ? 'epoch' : args.saveStrategy,
+  });
+}

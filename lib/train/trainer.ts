@@ -40,8 +40,9 @@ import type { PushResult } from '../hub/push';
 import { withVideoDefaults } from './video-defaults';
 import type { TrainerOptions } from './trainer-options';
 
-export type { LoaderFactory, TrainerOptions } from './trainer-options';
 import type { ProcessGroup } from '../distributed/process-group';
+
+export type { LoaderFactory, TrainerOptions } from './trainer-options';
 
 export interface TrainOutput {
   globalStep: number;
@@ -518,10 +519,7 @@ export class Trainer {
         world_size: this.worldSize,
       };
       fs.writeFileSync(path.join(tmp, FILES.rngState), `${stringifySorted(rng)}\n`);
-      const bestStep = this.state.bestGlobalStep;
-      if (bestStep !== null && (bestStep === step || fs.existsSync(checkpointDir(args.outputDir, bestStep)))) {
-        this.state.bestModelCheckpoint = checkpointDir(args.outputDir, bestStep);
-      }
+      this.noteBestCheckpoint(step);
       this.storeCallbackStates();
       fs.writeFileSync(path.join(tmp, FILES.trainerState), this.state.serialize(this.control));
       fs.writeFileSync(path.join(tmp, FILES.trainingArgs), `${stringifySorted(this.trainingArgsJson())}\n`);
@@ -539,13 +537,18 @@ export class Trainer {
   private async awaitMainCheckpoint(): Promise<string> {
     const step = this.state.globalStep;
     const dir = checkpointDir(this.args.outputDir, step);
-    const bestStep = this.state.bestGlobalStep;
     await (this.group as ProcessGroup).barrier();
-    if (bestStep !== null && (bestStep === step || fs.existsSync(checkpointDir(this.args.outputDir, bestStep))))
-      this.state.bestModelCheckpoint = checkpointDir(this.args.outputDir, bestStep);
+    this.noteBestCheckpoint(step);
     this.fire('onSave', { checkpoint: dir });
     this.control.shouldSave = false;
     return dir;
+  }
+
+  /** state.bestModelCheckpoint: the best step's folder, once it is this save's or still on disk (rotation may have removed it). */
+  private noteBestCheckpoint(step: number): void {
+    const bestStep = this.state.bestGlobalStep;
+    if (bestStep !== null && (bestStep === step || fs.existsSync(checkpointDir(this.args.outputDir, bestStep))))
+      this.state.bestModelCheckpoint = checkpointDir(this.args.outputDir, bestStep);
   }
 
   private storeCallbackStates(): void {

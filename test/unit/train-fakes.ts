@@ -18,6 +18,8 @@ import type {
 import { Trainer } from '../../lib/train/trainer';
 import type { TrainingArgumentsInput } from '../../lib/train/training-args';
 import { classificationMetrics } from '../../lib/metrics/report';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { mulberry32 } = require('../../scripts/mulberry32') as { mulberry32: (seed: number) => () => number };
 
 export interface FakeInput {
   data: Float64Array;
@@ -33,17 +35,8 @@ export interface StepRecord {
   gradNorm?: number;
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the harnesses' seeded PRNG (scripts/mulberry32.js). */
+export const rng: (seed: number) => () => number = mulberry32;
 
 class FakeOptimizer implements OptimizerLike {
   t = 0;

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArg } from '../../errors';
 import { UnlabelledVideoDataset } from '../../data/unlabelled-dataset';
-import { joinFromEnvironment, rankDevice } from '../../distributed/worker';
+import { joinForTraining } from '../../distributed/worker';
 import { parseConfig } from '../../model/config';
-import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
+import { addTrainingArgumentOptions, trainingArgumentsFromOptions, withoutEvaluation } from '../../train/cli-options';
 import { MODEL_PRESETS, preTrainingPresetConfig } from '../../train/model-presets';
 import { createPreTrainingLoader, loadPreTraining, preTrainingModelFromConfig } from '../../train/pretraining-runtime';
 import { exitCodeFor } from '../../train/signals';
@@ -91,14 +91,9 @@ export async function runPretrain(cliOptions: PretrainCliOptions): Promise<numbe
     outputDir: cliOptions.output,
   } as TrainingArgumentsInput;
   if (cliOptions.resume !== undefined) argsInput.resumeFromCheckpoint = cliOptions.resume;
-  if (!evalSet)
-    Object.assign(argsInput, {
-      evalStrategy: 'no',
-      loadBestModelAtEnd: false,
-      saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
-    });
-  const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
-  if (argsInput.device) argsInput.device = rankDevice(argsInput.device, group);
+  if (!evalSet) withoutEvaluation(argsInput);
+  // A worker of a data-parallel run (WORLD_SIZE > 1 in the environment) joins its group here, and trains on its own GPU.
+  const group = await joinForTraining(argsInput);
   const { model, preprocessor } = await buildModel(cliOptions, argsInput);
   if (cliOptions.model && cliOptions.normPixLoss !== undefined && model.model.config.normPixLoss !== cliOptions.normPixLoss)
     throw invalidArg(

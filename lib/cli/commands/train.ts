@@ -10,7 +10,7 @@ import { VideomaeError, invalidArg } from '../../errors';
 import { classificationMetrics } from '../../metrics/report';
 import { EarlyStoppingCallback } from '../../train/callbacks';
 import { pushAfterTraining } from './push';
-import { addTrainingArgumentOptions, trainingArgumentsFromOptions } from '../../train/cli-options';
+import { addTrainingArgumentOptions, trainingArgumentsFromOptions, withoutEvaluation } from '../../train/cli-options';
 import type { BatchSource } from '../../train/interfaces';
 import { MODEL_PRESETS, presetConfig } from '../../train/model-presets';
 import {
@@ -26,7 +26,7 @@ import { stringifySorted } from '../../train/trainer-state';
 import { Trainer } from '../../train/trainer';
 import { resolveDatasetSource } from '../../hub/dataset-source';
 import type { TrainingArgumentsInput } from '../../train/training-args';
-import { joinFromEnvironment, rankDevice } from '../../distributed/worker';
+import { joinForTraining } from '../../distributed/worker';
 import { launchFromCli, registerLauncherOptions, wantsLauncher, type LauncherCliOptions } from './train-launcher';
 
 /** The HF guide's choices (docs/hf-semantics.md § "HF guide: training arguments"), over HF's library defaults. */
@@ -106,15 +106,9 @@ export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
   if (options.resume !== undefined) argsInput.resumeFromCheckpoint = options.resume;
   const train = await loadFolderSplit(options.data, 'train');
   const val = splitExists(options.data, 'val') ? await loadFolderSplit(options.data, 'val', train.labels) : null;
-  if (!val)
-    Object.assign(argsInput, {
-      evalStrategy: 'no',
-      loadBestModelAtEnd: false,
-      saveStrategy: argsInput.saveStrategy === 'best' ? 'epoch' : argsInput.saveStrategy,
-    });
+  if (!val) withoutEvaluation(argsInput);
   // A worker of a data-parallel run (WORLD_SIZE > 1 in the environment) joins its group here, and trains on its own GPU.
-  const group = await joinFromEnvironment({ device: argsInput.device ?? 'cpu', timeoutMs: (argsInput.ddpTimeout ?? 1800) * 1000 });
-  if (argsInput.device) argsInput.device = rankDevice(argsInput.device, group);
+  const group = await joinForTraining(argsInput);
   const { model, preprocessor } = await buildModel(options, train.labels, argsInput);
   const main = group === null || group.isMainProcess;
   const say = (line: string): void => {
