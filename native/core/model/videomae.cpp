@@ -276,15 +276,21 @@ at::Tensor VideoMAEModel::dense(const at::Tensor& x, size_t weightIndex, size_t 
 
 // Conv3d with kernel = stride = (t, ph, pw) is a GEMM over non-overlapping tubelets: unfold the
 // (B,T,C,H,W) input to (B·N, C·t·ph·pw) in the kernel's (c, dt, dy, dx) order, tokens (t', h', w').
-at::Tensor VideoMAEModel::embed(const at::Tensor& pixels) {
+// With `visible` (B, N) bool, only those tokens are embedded — (B, visible, D): HF embeds every
+// token and then drops the masked ones, the same rows (each token is its own GEMM row), at 10 %
+// of the patch GEMM's cost at mask ratio 0.9.
+at::Tensor VideoMAEModel::embed(const at::Tensor& pixels, const at::Tensor& visible) {
   const ModelConfig& c = config_;
   const int64_t b = pixels.size(0), t = c.tubeletSize, ph = c.patchHeight, pw = c.patchWidth;
-  const int64_t nt = c.numFrames / t, nh = c.imageHeight / ph, nw = c.imageWidth / pw;
+  const int64_t nt = c.numFrames / t, nh = c.imageHeight / ph, nw = c.imageWidth / pw, n = nt * nh * nw;
   at::Tensor patches = pixels.reshape({b, nt, t, c.numChannels, nh, ph, nw, pw})
                            .permute({0, 1, 4, 6, 3, 2, 5, 7})
-                           .reshape({b * nt * nh * nw, c.numChannels * t * ph * pw});
-  at::Tensor embedded = dense(patches, projW_, projB_).view({b, nt * nh * nw, c.hiddenSize});
+                           .reshape({b, n, c.numChannels * t * ph * pw});
+  if (visible.defined()) patches = patches.index({visible});
+  const int64_t rows = patches.numel() / patches.size(-1);
+  at::Tensor embedded = dense(patches.reshape({rows, patches.size(-1)}), projW_, projB_).view({b, rows / b, c.hiddenSize});
   at::Tensor position = positionTable(embedded.scalar_type());
+  if (visible.defined()) position = position.expand({b, n, c.hiddenSize}).index({visible}).view({b, rows / b, c.hiddenSize});
   return at::GradMode::is_enabled() ? embedded + position : embedded.add_(position);
 }
 
@@ -447,8 +453,7 @@ ForwardOutput VideoMAEModel::forwardPreTraining(const at::Tensor& pixels, const 
   const int64_t b = pixels.size(0), d = c.hiddenSize, dd = c.decoderHiddenSize;
   at::Tensor mask = checkMask(options.boolMaskedPos, b);
   at::Tensor visibleMask = mask.logical_not();
-  at::Tensor hidden = embed(pixels);
-  hidden = hidden.index({visibleMask}).reshape({b, -1, d});
+  at::Tensor hidden = embed(pixels, visibleMask);
   bool recompute = checkpointing_ && training_ && at::GradMode::is_enabled();
   for (size_t l = 0; l < numEncoderLayers_; ++l) hidden = recompute ? checkpointedLayer(*this, l, hidden) : layerForward(l, hidden);
   if (finalNormW_ != SIZE_MAX) hidden = at::layer_norm(hidden, {d}, tensors_[finalNormW_], tensors_[finalNormB_], c.layerNormEps);

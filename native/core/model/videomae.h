@@ -97,7 +97,7 @@ class VideoMAEModel {
   at::Tensor checkMask(const at::Tensor& boolMaskedPos, int64_t batch) const;
   at::Tensor reconstructionTargets(const at::Tensor& pixels, const at::Tensor& mask) const;
   at::Tensor checkInput(const at::Tensor& pixelValues) const;
-  at::Tensor embed(const at::Tensor& pixels);
+  at::Tensor embed(const at::Tensor& pixels, const at::Tensor& visible = at::Tensor());
   at::Tensor attention(size_t layer, const at::Tensor& normed);
   at::Tensor activation(const at::Tensor& x, bool inPlace) const;
   bool caching() const;
