@@ -27,7 +27,14 @@ export interface NativeInfo {
   napiBuildVersion: number;
   libtorch: { version: string; path: string; source: string; parallelInfo: string; mkl: boolean; mkldnn: boolean; cpuGemm: string };
   cuda: { compiled: boolean; available: boolean; devices: number };
-  cpu: { threads: number; interopThreads: number };
+  cpu: {
+    threads: number;
+    interopThreads: number;
+    /** Instruction-set extensions of this CPU that decide the kernel paths (cpuinfo's names: avx2, fma3, avx512_f, ...). */
+    features: string[];
+    /** The dense layers' GEMM library per dtype, chosen for this CPU at load time (native/core/model/cpu_gemm.h). */
+    gemm: { float32: 'onednn' | 'blas'; bfloat16: 'onednn' | 'float32' | 'blas'; packedWeights: boolean; reason: string };
+  };
   ffmpeg: { version: string; libraries: Record<string, string>; configuration: string; license: string };
 }
 

@@ -15,6 +15,7 @@ extern "C" {
 
 #include "bindings/exceptions.h"
 #include "bindings/registry.h"
+#include "core/model/cpu_gemm.h"
 #include "core/model/linear.h"
 
 namespace videomae::bindings {
@@ -79,6 +80,24 @@ Napi::Object cudaInfo(Napi::Env env) {
   return cuda;
 }
 
+Napi::Array cpuFeatureList(Napi::Env env) {
+  const std::vector<std::string> features = videomae::model::cpuFeatures();
+  Napi::Array list = Napi::Array::New(env, features.size());
+  for (size_t i = 0; i < features.size(); ++i) list.Set(static_cast<uint32_t>(i), features[i]);
+  return list;
+}
+
+// The per-CPU choice of the dense layers' GEMM library (core/model/cpu_gemm.h).
+Napi::Object gemmPlanInfo(Napi::Env env) {
+  const videomae::model::CpuGemmPlan& plan = videomae::model::cpuGemmPlan();
+  Napi::Object gemm = Napi::Object::New(env);
+  gemm.Set("float32", videomae::model::fp32GemmName(plan.float32));
+  gemm.Set("bfloat16", videomae::model::bf16GemmName(plan.bfloat16));
+  gemm.Set("packedWeights", plan.packWeights);
+  gemm.Set("reason", plan.reason);
+  return gemm;
+}
+
 Napi::Value nativeInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, "info", [&] {
@@ -90,6 +109,8 @@ Napi::Value nativeInfo(const Napi::CallbackInfo& info) {
     Napi::Object cpu = Napi::Object::New(env);
     cpu.Set("threads", at::get_num_threads());
     cpu.Set("interopThreads", at::get_num_interop_threads());
+    cpu.Set("features", cpuFeatureList(env));
+    cpu.Set("gemm", gemmPlanInfo(env));
     result.Set("cpu", cpu);
     result.Set("ffmpeg", ffmpegInfo(env));
     return result;

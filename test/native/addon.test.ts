@@ -15,10 +15,18 @@ describe('info()', () => {
     expect(result.cuda.available).toBe(result.cuda.devices > 0);
   });
 
-  it('says which CPU GEMM backend the model uses: oneDNN where this libtorch has it, unless switched off', () => {
-    const { libtorch } = info();
-    const expected = libtorch.mkldnn && process.env.VIDEOMAE_GEMM !== 'blas' ? 'onednn' : 'blas';
+  it('says which GEMM library the dense layers use on this CPU: oneDNN for float32 only with AVX-512, unless overridden', () => {
+    const { libtorch, cpu } = info();
+    const avx512 = ['avx512_f', 'avx512_bw', 'avx512_vl', 'avx512_dq'].every((f) => cpu.features.includes(f));
+    const override = process.env.VIDEOMAE_GEMM;
+    const expected = !libtorch.mkldnn ? 'blas' : override === 'onednn' || override === 'blas' ? override : avx512 ? 'onednn' : 'blas';
+    expect(cpu.gemm.float32).toBe(expected);
     expect(libtorch.cpuGemm).toBe(expected);
+    if (process.arch === 'x64') expect(cpu.features).toContain('avx2'); // every x86-64 machine this project runs on has it
+    // bf16 through oneDNN needs its bf16 kernels (AVX-512 BW/VL/DQ, AVX-NE-CONVERT or AMX); without them float32 products.
+    const bf16Kernels = avx512 || cpu.features.includes('avx_ne_convert') || cpu.features.includes('amx_bf16');
+    if (!process.env.VIDEOMAE_GEMM_BF16) expect(cpu.gemm.bfloat16).toBe(libtorch.mkldnn && bf16Kernels ? 'onednn' : 'float32');
+    expect(cpu.gemm.reason.length).toBeGreaterThan(0);
   });
 });
 

@@ -17,7 +17,9 @@ export function registerInfoCommand(program: Command): void {
         `libtorch ${result.libtorch.version} from ${result.libtorch.source}: ${result.libtorch.path}`,
         `CUDA: compiled ${result.cuda.compiled ? 'yes' : 'no'}, available ${result.cuda.available ? 'yes' : 'no'}, devices ${result.cuda.devices}`,
         `distributed training backends: ${result.distributed.backends.join(', ') || 'none (no gloo headers at build time)'}`,
-        `CPU: ${result.cpu.model}, ${result.cpu.cores} cores, torch threads ${result.cpu.threads}, MKL ${result.libtorch.mkl ? 'yes' : 'no'}, oneDNN ${result.libtorch.mkldnn ? 'yes' : 'no'}, model GEMMs through ${result.libtorch.cpuGemm}`,
+        `CPU: ${result.cpu.model}, ${result.cpu.cores} cores, torch threads ${result.cpu.threads}, MKL ${result.libtorch.mkl ? 'yes' : 'no'}, oneDNN ${result.libtorch.mkldnn ? 'yes' : 'no'}`,
+        `CPU features: ${result.cpu.features.join(' ') || 'none of AVX2/AVX-512/AMX'}`,
+        `model GEMMs: float32 through ${result.cpu.gemm.float32}, bfloat16 through ${result.cpu.gemm.bfloat16}${result.cpu.gemm.packedWeights ? ' (packed eval weights)' : ''}: ${result.cpu.gemm.reason}`,
         `FFmpeg ${result.ffmpeg.version}: ${Object.entries(result.ffmpeg.libraries)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,

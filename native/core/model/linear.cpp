@@ -3,11 +3,12 @@
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <optional>
+
+#include "core/model/cpu_gemm.h"
 
 namespace videomae::model {
 
@@ -16,19 +17,12 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// The oneDNN linear op, looked up once; nullopt when this libtorch lacks it or it is switched off.
+// The oneDNN linear op, looked up once (cpuGemmPlan() routes products here only when it exists).
 const std::optional<c10::OperatorHandle>& oneDnnLinearOp() {
-  static const std::optional<c10::OperatorHandle> op = []() -> std::optional<c10::OperatorHandle> {
-    const char* choice = std::getenv("VIDEOMAE_GEMM");
-    if (choice != nullptr && std::strcmp(choice, "blas") == 0) return std::nullopt;
-    if (!at::hasMKLDNN()) return std::nullopt;
-    return c10::Dispatcher::singleton().findOp({"mkldnn::_linear_pointwise", ""});
-  }();
+  static const std::optional<c10::OperatorHandle> op =
+      at::hasMKLDNN() ? c10::Dispatcher::singleton().findOp({"mkldnn::_linear_pointwise", ""}) : std::nullopt;
   return op;
 }
-
-// Whether oneDNN can take a CPU tensor of this dtype (float16 and others go to addmm).
-bool oneDnnType(at::ScalarType type) { return type == at::kFloat || type == at::kBFloat16; }
 
 // x (M, K) · weight (N, K)ᵀ + bias through oneDNN, no autograd. Boxed call: the op's schema
 // (Tensor X, Tensor W, Tensor? B, str attr, Scalar?[] scalars, str? algorithm) is matched at run time.
@@ -77,29 +71,59 @@ bool cpuAutocastBf16(const at::Tensor& x) {
   return x.device().is_cpu() && at::autocast::is_autocast_enabled(at::kCPU) && at::autocast::get_autocast_dtype(at::kCPU) == at::kBFloat16;
 }
 
-}  // namespace
+bool needsGraph(const at::Tensor& a, const at::Tensor& w, const at::Tensor& b) {
+  return at::GradMode::is_enabled() && (a.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
+}
 
-const char* cpuGemmBackend() { return oneDnnLinearOp() ? "onednn" : "blas"; }
+// a · wᵀ + b through oneDNN in a's dtype; `packed` (a reordered w of that dtype) serves products without a graph.
+at::Tensor oneDnnLinear(const at::Tensor& a, const at::Tensor& w, const at::Tensor& b, const at::Tensor& packed) {
+  if (!needsGraph(a, w, b)) return oneDnnProduct(a, packed.defined() && packed.scalar_type() == a.scalar_type() ? packed : w, b);
+  if (b.defined()) return OneDnnLinear::apply(a, w, b);
+  return OneDnnLinear::apply(a, w);
+}
 
-at::Tensor packLinearWeight(const at::Tensor& weight, int64_t rows) {
-  static const bool enabled = [] {
-    const char* choice = std::getenv("VIDEOMAE_GEMM_PACK");
-    return choice == nullptr || std::strcmp(choice, "0") != 0;
-  }();
+at::Tensor blasLinear(const at::Tensor& a, const at::Tensor& w, const at::Tensor& b) {
+  return b.defined() ? at::addmm(b, a, w.t()) : at::mm(a, w.t());
+}
+
+// The float32 product of float32 operands through the plan's float32 library, with autocast off:
+// the operands already are what must be multiplied (bf16-rounded values held exactly in float32).
+at::Tensor float32Linear(const at::Tensor& a, const at::Tensor& w, const at::Tensor& b) {
+  c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::DispatchKey::AutocastCPU);
+  return cpuGemmPlan().float32 == Fp32Gemm::OneDnn ? oneDnnLinear(a, w, b, at::Tensor()) : blasLinear(a, w, b);
+}
+
+// oneDNN's blocked layout of a (N, K) weight for products with `rows` input rows; `w` itself when packing is off.
+at::Tensor reorderForOneDnn(const at::Tensor& w, int64_t rows) {
   static const std::optional<c10::OperatorHandle> reorder =
       oneDnnLinearOp() ? c10::Dispatcher::singleton().findOp({"mkldnn::_reorder_linear_weight", ""}) : std::nullopt;
-  if (!enabled || !reorder || !weight.device().is_cpu()) return at::Tensor();
-  const at::Tensor w = cpuAutocastBf16(weight) ? castForAutocast(weight) : weight;
-  if (!oneDnnType(w.scalar_type())) return at::Tensor();
+  if (!cpuGemmPlan().packWeights || !reorder) return w;
   torch::jit::Stack stack{c10::IValue(w.contiguous()), c10::IValue(rows)};
   reorder->callBoxed(&stack);
   return stack.back().toTensor();
 }
 
+}  // namespace
+
+const char* cpuGemmBackend() { return fp32GemmName(cpuGemmPlan().float32); }
+
+at::Tensor packLinearWeight(const at::Tensor& weight, int64_t rows) {
+  if (!weight.device().is_cpu()) return at::Tensor();
+  const CpuGemmPlan& plan = cpuGemmPlan();
+  const at::Tensor w = cpuAutocastBf16(weight) ? castForAutocast(weight) : weight;
+  if (w.scalar_type() == at::kFloat) return plan.float32 == Fp32Gemm::OneDnn ? reorderForOneDnn(w, rows) : at::Tensor();
+  if (w.scalar_type() != at::kBFloat16) return at::Tensor();
+  if (plan.bfloat16 == Bf16Gemm::OneDnn) return reorderForOneDnn(w, rows);
+  if (plan.bfloat16 != Bf16Gemm::Float32) return at::Tensor();
+  at::Tensor widened = w.to(at::kFloat).contiguous();
+  return plan.float32 == Fp32Gemm::OneDnn ? reorderForOneDnn(widened, rows) : widened;
+}
+
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& packed) {
   // addmm with the caller's operands: under autocast it casts them itself.
-  auto addmm = [&] { return bias.defined() ? at::addmm(bias, x, weight.t()) : at::mm(x, weight.t()); };
-  if (!oneDnnLinearOp() || !x.device().is_cpu()) return addmm();
+  auto addmm = [&] { return blasLinear(x, weight, bias); };
+  if (!x.device().is_cpu()) return addmm();
+  const CpuGemmPlan& plan = cpuGemmPlan();
   at::Tensor a = x, w = weight, b = bias;
   if (cpuAutocastBf16(x)) {
     a = castForAutocast(a);
@@ -107,11 +131,13 @@ at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
     b = castForAutocast(b);
   }
   const at::ScalarType type = a.scalar_type();
-  if (!oneDnnType(type) || w.scalar_type() != type || (b.defined() && b.scalar_type() != type)) return addmm();
-  const bool graph = at::GradMode::is_enabled() && (a.requires_grad() || w.requires_grad() || (b.defined() && b.requires_grad()));
-  if (!graph) return oneDnnProduct(a, packed.defined() && packed.scalar_type() == a.scalar_type() ? packed : w, b);
-  if (b.defined()) return OneDnnLinear::apply(a, w, b);
-  return OneDnnLinear::apply(a, w);
+  if (w.scalar_type() != type || (b.defined() && b.scalar_type() != type)) return addmm();
+  if (type == at::kFloat) return plan.float32 == Fp32Gemm::OneDnn ? oneDnnLinear(a, w, b, packed) : addmm();
+  if (type != at::kBFloat16 || plan.bfloat16 == Bf16Gemm::Blas) return addmm();
+  if (plan.bfloat16 == Bf16Gemm::OneDnn) return oneDnnLinear(a, w, b, packed);
+  // bf16 without bf16 kernels: the bf16 operands widen exactly to float32; one float32 product, rounded back to bf16.
+  const at::Tensor wide = packed.defined() && packed.scalar_type() == at::kFloat ? packed : w.to(at::kFloat);
+  return float32Linear(a.to(at::kFloat), wide, b.defined() ? b.to(at::kFloat) : b).to(at::kBFloat16);
 }
 
 }  // namespace videomae::model
