@@ -15,7 +15,7 @@ import { VideomaeError, invalidArg, isVideomaeError } from '../errors';
 import { nativeAs } from '../native/binding';
 import type { NativeTensor } from '../native/tensor';
 import type { VideoDataset } from './dataset';
-import { SeededRandom, clipDuration, sampleClips, validateSampler, type ClipSamplerSpec } from './samplers';
+import { SeededRandom, clipDuration, sampleClips, validateSampler, type ClipSamplerSpec, type ClipWindow } from './samplers';
 import { validateTransforms, type VideoTransform } from './transforms';
 import { shardOf, validateShard, type ShardSpec } from '../distributed/shard';
 
@@ -58,6 +58,8 @@ export interface SamplePlan {
   path: string;
   start: number;
   end: number;
+  /** pytorchvideo's exact window (ClipWindow.exact), when the sampler has one. */
+  exact?: ClipWindow['exact'];
   label: number;
   videoId: number;
   sampleIndex: number;
@@ -200,6 +202,7 @@ export class DataLoader {
           path: video.path,
           start: clip.start,
           end: clip.end,
+          ...(clip.exact ? { exact: clip.exact } : {}),
           label: video.label,
           videoId: video.id,
           sampleIndex: samples.length,

@@ -16,6 +16,14 @@ export interface ClipWindow {
   start: number;
   end: number;
   clipIndex: number;
+  /**
+   * The window as pytorchvideo computes it in exact Fractions: [index·stride, index·stride + duration)
+   * on the binary values of stride and duration. `start`/`end` are those bounds rounded to doubles,
+   * which can land on the other side of a frame's timestamp (k·D·fps a whole number); the decoder
+   * turns this form into frame positions exactly. Absent where pytorchvideo's own arithmetic is not a
+   * product of doubles (constantClipsPerVideo divides Fractions).
+   */
+  exact?: { index: number; stride: number; duration: number };
 }
 
 export interface ClipDurationOptions {
@@ -86,14 +94,14 @@ export function sampleClips(sampler: ClipSamplerSpec, duration: number, clipSeco
   switch (sampler.type) {
     case 'random': {
       const start = (random ?? new SeededRandom(0)).uniform(0, Math.max(duration - clipSeconds, 0));
-      return [{ start, end: start + clipSeconds, clipIndex: 0 }];
+      return [{ start, end: start + clipSeconds, clipIndex: 0, exact: { index: 1, stride: start, duration: clipSeconds } }];
     }
     case 'uniform': {
       const stride = sampler.stride ?? clipSeconds;
       const clips: ClipWindow[] = [];
       for (let k = 0; ; k++) {
         const start = k * stride;
-        clips.push({ start, end: start + clipSeconds, clipIndex: k });
+        clips.push({ start, end: start + clipSeconds, clipIndex: k, exact: { index: k, stride, duration: clipSeconds } });
         // last when the next clip would end past the video (pytorchvideo HEAD, eps 1e-6)
         if ((k + 1) * stride + clipSeconds - duration > EPS) break;
       }

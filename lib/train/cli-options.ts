@@ -84,3 +84,19 @@ export function withoutEvaluation(args: TrainingArgumentsInput): void {
     saveStrategy: args.saveStrategy === 'best' ? 'epoch' : args.saveStrategy,
   });
 }
+
+/** The HF guide's clip timing: clip_duration = num_frames × sample_rate / fps with fps fixed at 30, whatever a video's own rate. */
+export const GUIDE_CLIP_FPS = 30;
+
+/**
+ * `--clip-fps N|video` as DataLoader options: N (default the guide's 30) fixes the fps of the clip
+ * duration (a 25 fps video then gives clips of 13–14 frames before subsampling, as in the guide);
+ * `video` uses each video's own fps (clips of exactly num_frames × 4 frames).
+ */
+export function parseClipFps(value: unknown): { clipDurationFrom: 'fps' } | { clipDurationFrom: 'fixed'; fixedFps: number } {
+  if (value === undefined) return { clipDurationFrom: 'fixed', fixedFps: GUIDE_CLIP_FPS };
+  if (value === 'video') return { clipDurationFrom: 'fps' };
+  const fps = typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'number' ? value : NaN;
+  if (!Number.isFinite(fps) || fps <= 0) throw invalidArg('--clip-fps', 'a positive frame rate or "video"', value);
+  return { clipDurationFrom: 'fixed', fixedFps: fps };
+}

@@ -182,6 +182,9 @@ export interface LoaderOptions {
   augmentation?: 'guide' | 'none';
   /** Data-parallel: this rank's share of each epoch (lib/distributed/shard.ts). */
   shard?: ShardSpec;
+  /** Clip duration = numFrames × 4 / fps: each video's own fps ('fps', the default) or `fixedFps` ('fixed'; the guide's 30). */
+  clipDurationFrom?: 'fps' | 'fixed';
+  fixedFps?: number;
 }
 
 /** The loader as the Trainer sees it: NativeTensor batches freed as soon as a step has used them. */
@@ -235,6 +238,8 @@ export function createVideoLoader(dataset: VideoFolderDataset, options: LoaderOp
     clipSampler: options.train ? 'random' : 'uniform',
     numFrames: options.numFrames,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.clipDurationFrom ? { clipDurationFrom: options.clipDurationFrom } : {}),
+    ...(options.fixedFps !== undefined ? { fixedFps: options.fixedFps } : {}),
     transforms:
       options.train && options.augmentation !== 'none'
         ? trainTransforms(preprocessor, options.numFrames).filter((t) => options.flip !== false || t.type !== 'RandomHorizontalFlip')

@@ -12,6 +12,7 @@ import { VideoMAEForPreTraining } from '../model/pretraining';
 import { createPreTrainingLoader, TrainableVideoMAEPreTraining } from './pretraining-runtime';
 import type { BatchSource, TrainableModel } from './interfaces';
 import { defaultPreprocessorConfig } from './model-presets';
+import { parseClipFps } from './cli-options';
 import { createVideoLoader, TrainableVideoMAE, type LabelledDataset } from './runtime';
 import type { TrainerOptions } from './trainer-options';
 
@@ -43,7 +44,14 @@ export function withVideoDefaults(options: TrainerOptions): TrainerOptions & { m
   const createLoader =
     options.createLoader ??
     ((dataset: unknown, o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean }): BatchSource =>
-      createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.horizontalFlip ?? true }));
+      // The guide's clip length (num_frames × 4 / 30 s whatever a video's fps), as `videomae train` uses.
+      createVideoLoader(dataset as LabelledDataset, {
+        ...o,
+        numFrames,
+        preprocessor,
+        flip: options.horizontalFlip ?? true,
+        ...parseClipFps(undefined),
+      }));
   return {
     ...options,
     model,

@@ -21,7 +21,7 @@ describe('uniform sampler (pytorchvideo)', () => {
   test('takes consecutive clips and drops the trailing partial one', () => {
     const clips = sampleClips({ type: 'uniform' }, 7.0, D);
     expect(clips.map((c) => c.clipIndex)).toEqual([0, 1, 2]);
-    expect(clips[1]).toEqual({ start: D, end: 2 * D, clipIndex: 1 });
+    expect(clips[1]).toEqual({ start: D, end: 2 * D, clipIndex: 1, exact: { index: 1, stride: D, duration: D } });
   });
   test('gives max(1, floor(duration / D)) clips', () => {
     for (const duration of [0.5, 2.0, 2.2, 4.2, 4.3, 6.4, 6.5, 10]) {
@@ -29,7 +29,9 @@ describe('uniform sampler (pytorchvideo)', () => {
     }
   });
   test('a video shorter than a clip still gives one clip [0, D)', () => {
-    expect(sampleClips({ type: 'uniform' }, 1.0, D)).toEqual([{ start: 0, end: D, clipIndex: 0 }]);
+    expect(sampleClips({ type: 'uniform' }, 1.0, D)).toEqual([
+      { start: 0, end: D, clipIndex: 0, exact: { index: 0, stride: D, duration: D } },
+    ]);
   });
   test('a duration exactly k·D gives k clips (1e-6 tolerance)', () => {
     expect(sampleClips({ type: 'uniform' }, 3 * D, D)).toHaveLength(3);
@@ -49,7 +51,9 @@ describe('random sampler', () => {
     expect(a[0]!.end - a[0]!.start).toBeCloseTo(D, 12);
   });
   test('a video shorter than the clip starts at 0', () => {
-    expect(sampleClips({ type: 'random' }, 1.5, D, new SeededRandom(3))).toEqual([{ start: 0, end: D, clipIndex: 0 }]);
+    expect(sampleClips({ type: 'random' }, 1.5, D, new SeededRandom(3))).toEqual([
+      { start: 0, end: D, clipIndex: 0, exact: { index: 1, stride: 0, duration: D } },
+    ]);
   });
   test('starts spread over the whole range', () => {
     const starts = Array.from({ length: 400 }, (_, i) => sampleClips({ type: 'random' }, 10, 2, new SeededRandom(9, 0, i))[0]!.start);

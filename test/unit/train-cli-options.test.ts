@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { addTrainingArgumentOptions, kebab, trainingArgumentsFromOptions } from '../../lib/train/cli-options';
+import { addTrainingArgumentOptions, kebab, parseClipFps, trainingArgumentsFromOptions } from '../../lib/train/cli-options';
+import { createVideoLoader, type LabelledDataset } from '../../lib/train/runtime';
+import type { DataLoader } from '../../lib/data/loader';
 import { resolveTrainingArguments } from '../../lib/train/training-args';
 import { CLI_DEFAULTS } from '../../lib/cli/commands/train';
 import { MODEL_PRESETS, presetConfig } from '../../lib/train/model-presets';
@@ -78,5 +80,48 @@ describe('model presets', () => {
       use_mean_pooling: false,
     });
     expect(() => presetConfig('huge', [])).toThrow('Expected one of tiny, small, base for --config but received "huge"');
+  });
+});
+
+// Issue 18: the HF guide's clip_duration is num_frames × 4 / 30 whatever the video's fps; our CLI
+// used each video's own fps, so a 25 fps synthetic set got 0.64 s clips (16 frames) and 4 uniform
+// eval clips per 2.8 s video where HF took 0.533 s clips (13–14 frames) and 5 eval clips.
+describe('--clip-fps (clip duration of the train/evaluate loaders)', () => {
+  // A dataset header view without the addon: planSamples only reads durations and fps.
+  const dataset = {
+    videos: [{ id: 0, path: 'a.avi', label: 0 }],
+    info: new Map([[0, { durationSeconds: 2.8, fps: 25, numFrames: 70, width: 64, height: 48 }]]),
+    labels: ['a'],
+  } as unknown as LabelledDataset;
+  const preprocessor = { size: { shortest_edge: 32 }, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] };
+  const windows = (clipFps?: string, train = false) => {
+    const source = createVideoLoader(dataset, {
+      train,
+      batchSize: 8,
+      seed: 42,
+      workers: 1,
+      dropLast: false,
+      numFrames: 4,
+      preprocessor,
+      ...parseClipFps(clipFps),
+    });
+    return (source as unknown as { loader: DataLoader }).loader.planSamples(0).map((s) => s.end - s.start);
+  };
+
+  it('defaults to the guide: num_frames × 4 / 30 s, and 5 uniform eval clips from a 2.8 s video', () => {
+    expect(parseClipFps(undefined)).toEqual({ clipDurationFrom: 'fixed', fixedFps: 30 });
+    const eval4 = windows();
+    expect(eval4).toHaveLength(5);
+    for (const d of eval4) expect(d).toBeCloseTo(16 / 30, 12);
+    expect(windows(undefined, true)[0]).toBeCloseTo(16 / 30, 12);
+  });
+
+  it('"video" uses each video\'s own fps; a number fixes another rate; anything else is refused', () => {
+    expect(parseClipFps('video')).toEqual({ clipDurationFrom: 'fps' });
+    expect(windows('video')).toHaveLength(4);
+    expect(windows('video')[0]).toBeCloseTo(16 / 25, 12);
+    expect(windows('16')[0]).toBeCloseTo(1, 12);
+    expect(() => parseClipFps('fast')).toThrow(/--clip-fps/);
+    expect(() => parseClipFps('0')).toThrow(/--clip-fps/);
   });
 });

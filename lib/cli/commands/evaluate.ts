@@ -11,6 +11,7 @@ import { evaluationReport, type ClassificationReport } from '../../metrics/repor
 import { classificationMetrics } from '../../metrics/report';
 import { createVideoLoader, loadFolderSplit, loadPretrained, type LabelledDataset } from '../../train/runtime';
 import { classNamesOf, Trainer } from '../../train/trainer';
+import { parseClipFps } from '../../train/cli-options';
 import { resolveDatasetSource } from '../../hub/dataset-source';
 
 interface EvaluateCliOptions {
@@ -21,6 +22,7 @@ interface EvaluateCliOptions {
   batchSize: number;
   device: string;
   workers: number;
+  clipFps?: string;
 }
 
 function formatReport(title: string, r: ClassificationReport, names: string[]): string {
@@ -66,7 +68,7 @@ export async function runEvaluate(options: EvaluateCliOptions): Promise<void> {
         disableTqdm: true,
       },
       computeMetrics: classificationMetrics(),
-      createLoader: (d, o) => createVideoLoader(d as LabelledDataset, { ...o, numFrames, preprocessor }),
+      createLoader: (d, o) => createVideoLoader(d as LabelledDataset, { ...o, numFrames, preprocessor, ...parseClipFps(options.clipFps) }),
       handleSignals: false,
       writeReport: false,
     });
@@ -102,5 +104,6 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--batch-size <n>', 'evaluation batch size', (v) => Number(v), 8)
     .option('--device <device>', 'cpu or cuda', 'cpu')
     .option('--workers <n>', 'data loader workers', (v) => Number(v), 0)
+    .option('--clip-fps <fps|video>', 'clip length = num_frames × 4 / fps seconds, as for train (default 30, the HF guide)')
     .action(async (options: EvaluateCliOptions) => runEvaluate(options));
 }

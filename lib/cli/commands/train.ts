@@ -10,7 +10,7 @@ import { VideomaeError, invalidArg } from '../../errors';
 import { classificationMetrics } from '../../metrics/report';
 import { EarlyStoppingCallback } from '../../train/callbacks';
 import { pushAfterTraining } from './push';
-import { addTrainingArgumentOptions, trainingArgumentsFromOptions, withoutEvaluation } from '../../train/cli-options';
+import { addTrainingArgumentOptions, parseClipFps, trainingArgumentsFromOptions, withoutEvaluation } from '../../train/cli-options';
 import type { BatchSource } from '../../train/interfaces';
 import { MODEL_PRESETS, presetConfig } from '../../train/model-presets';
 import {
@@ -49,6 +49,7 @@ interface TrainCliOptions extends Record<string, unknown>, LauncherCliOptions {
   earlyStopping?: number;
   test?: boolean;
   flip?: boolean;
+  clipFps?: string;
 }
 
 function readJsonIfExists(file: string): Record<string, unknown> | undefined {
@@ -115,10 +116,13 @@ export async function runTrain(cliOptions: TrainCliOptions): Promise<number> {
     if (main) process.stderr.write(line);
   };
   const numFrames = Number(model.config.num_frames ?? 16);
+  // The guide's clip length (num_frames × 4 / 30 s) unless --clip-fps says otherwise; `evaluate` reads the same flag.
+  const clipTiming = parseClipFps(options.clipFps);
   const createLoader = (
     dataset: unknown,
     o: { train: boolean; batchSize: number; seed: number; workers: number; dropLast: boolean },
-  ): BatchSource => createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.flip !== false });
+  ): BatchSource =>
+    createVideoLoader(dataset as LabelledDataset, { ...o, numFrames, preprocessor, flip: options.flip !== false, ...clipTiming });
   const trainer = new Trainer({
     model,
     args: argsInput,
@@ -174,7 +178,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume [checkpoint]', 'resume from a checkpoint folder, or from the newest in --output')
     .option('--early-stopping <patience>', 'stop after this many evaluations without improvement', (v) => Number(v))
     .option('--no-test', 'skip the final evaluation on the test split')
-    .option('--no-flip', 'no random horizontal flip in training (classes that differ by direction, e.g. MoveLeft/MoveRight)');
+    .option('--no-flip', 'no random horizontal flip in training (classes that differ by direction, e.g. MoveLeft/MoveRight)')
+    .option(
+      '--clip-fps <fps|video>',
+      'clip length = num_frames × 4 / fps seconds: the HF guide fixes fps at 30 (default); "video": each video\'s own fps',
+    );
   registerLauncherOptions(command);
   addTrainingArgumentOptions(command, CLI_DEFAULTS);
   command.action(async (options: TrainCliOptions) => {

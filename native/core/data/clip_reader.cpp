@@ -8,7 +8,9 @@ at::Tensor readClip(const ClipRequest& request) {
   video::OpenOptions open;
   open.threads = request.decoderThreads;
   auto decoder = video::VideoDecoder::openFile(request.path, open);
-  std::vector<int64_t> indices = decoder->clipIndices(request.start, request.end);
+  std::vector<int64_t> indices = request.exact
+                                     ? decoder->clipIndicesScaled(request.exact->index, request.exact->stride, request.exact->duration)
+                                     : decoder->clipIndices(request.start, request.end);
   if (indices.empty()) return at::Tensor();
   if (request.subsample > 0) {
     std::vector<int64_t> kept;

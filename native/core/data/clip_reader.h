@@ -4,8 +4,10 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <optional>
 #include <string>
 
+#include "core/data/exact_window.h"
 #include "core/video/video_decoder.h"
 
 namespace videomae::data {
@@ -13,7 +15,8 @@ namespace videomae::data {
 struct ClipRequest {
   std::string path;
   double start = 0, end = 0;
-  int64_t subsample = 0;  // > 0: keep linspace-subsampled frames only
+  std::optional<ExactWindow> exact;  // when set, it decides the frames instead of [start, end)
+  int64_t subsample = 0;             // > 0: keep linspace-subsampled frames only
   int decoderThreads = 1;
 };
 

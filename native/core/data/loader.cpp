@@ -220,6 +220,7 @@ at::Tensor Loader::loadSample(const SampleTask& task, const LoaderOptions& optio
   ClipRequest request;
   request.path = task.path;
   request.start = task.start, request.end = task.end;
+  request.exact = task.exact;
   request.decoderThreads = options.decoderThreads;
   auto first = options.transforms.begin();
   if (first != options.transforms.end() && first->kind == TransformKind::UniformTemporalSubsample) {

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/data/exact_window.h"
 #include "core/data/transform_spec.h"
 
 namespace videomae::data {
@@ -29,6 +30,7 @@ namespace videomae::data {
 struct SampleTask {
   std::string path;
   double start = 0, end = 0;
+  std::optional<ExactWindow> exact;  // pytorchvideo's exact window, when the sampler has one
   int32_t label = 0;
   int64_t videoId = 0;
   uint64_t sampleIndex = 0;  // position in the epoch: seeds this sample's random transforms

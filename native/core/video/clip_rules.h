@@ -11,4 +11,8 @@ namespace videomae::video {
 // Python does with Fraction(float) arithmetic. Needs finite inputs.
 int64_t ceilSecondsToPts(double a, double b, int num, int den);
 
+// ceil((k·a + b) / (num/den)), exactly as above: the bound of pytorchvideo's window
+// [k·stride, k·stride + duration) in Fraction arithmetic (uniform clip k: a = stride; random: k = 1).
+int64_t ceilScaledSecondsToPts(int64_t k, double a, double b, int num, int den);
+
 }  // namespace videomae::video

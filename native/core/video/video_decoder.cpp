@@ -545,6 +545,14 @@ std::vector<int64_t> VideoDecoder::clipIndicesFromDuration(double start, double 
   return impl_->framesInPtsRange(ceilSecondsToPts(start, 0.0, tb.num, tb.den), ceilSecondsToPts(start, duration, tb.num, tb.den));
 }
 
+std::vector<int64_t> VideoDecoder::clipIndicesScaled(int64_t index, double stride, double duration) {
+  if (!std::isfinite(stride) || !std::isfinite(duration)) fail(ErrorCode::InvalidArg, "clip bounds must be finite numbers");
+  if (index < 0) fail(ErrorCode::InvalidArg, "clip index must be >= 0");
+  const AVRational tb = impl_->stream->time_base;
+  return impl_->framesInPtsRange(ceilScaledSecondsToPts(index, stride, 0.0, tb.num, tb.den),
+                                 ceilScaledSecondsToPts(index, stride, duration, tb.num, tb.den));
+}
+
 int64_t VideoDecoder::frameIndexPlayedAt(double seconds) {
   if (!std::isfinite(seconds)) fail(ErrorCode::InvalidArg, "time must be a finite number of seconds");
   const std::vector<double>& ts = impl_->timestamps;

@@ -80,6 +80,9 @@ class VideoDecoder {
   // The same with end = start + duration summed exactly (pytorchvideo adds Fractions, so its end
   // need not be a double).
   std::vector<int64_t> clipIndicesFromDuration(double start, double duration);
+  // The window [index·stride, index·stride + duration) in exact arithmetic on the doubles' binary
+  // values, as pytorchvideo's Fraction sums give it (uniform clip k: stride = D; random: index 1, stride = start).
+  std::vector<int64_t> clipIndicesScaled(int64_t index, double stride, double duration);
 
   // Presentation-order index of the frame displayed at `seconds` (its [pts, next pts) interval
   // holds the time; the last frame lasts one frame duration). -1 when outside the video.
