@@ -63,6 +63,7 @@ FrameIndex scanPackets(AVFormatContext* format, int streamIndex, const std::stri
       if (!index.packets.empty()) break;
       av::check(ret, ErrorCode::Decode, "cannot read packets of " + label);
     }
+    av::PacketReference read(packet.get());
     if (packet->stream_index == streamIndex) {
       if (packet->flags & AV_PKT_FLAG_CORRUPT) {
         ++index.droppedPackets;
@@ -73,7 +74,6 @@ FrameIndex scanPackets(AVFormatContext* format, int streamIndex, const std::stri
         if (packet->duration > 0) index.lastDuration = packet->duration;
       }
     }
-    av_packet_unref(packet.get());
   }
   // Reordered pictures without pts, or packets without any timestamp (raw H.264/HEVC streams):
   // the packets cannot give the presentation order.

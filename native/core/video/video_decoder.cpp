@@ -212,11 +212,12 @@ std::vector<int64_t> VideoDecoder::Impl::displayOrderPass() {
   std::vector<int64_t> order;
   auto drain = [&] {
     while (avcodec_receive_frame(ctx, frame.get()) >= 0) {
+      av::FrameReference received(frame.get());
       order.push_back(frame->pts);
-      av_frame_unref(frame.get());
     }
   };
   while (av_read_frame(input.format.get(), packet.get()) >= 0) {
+    av::PacketReference read(packet.get());
     if (packet->stream_index == stream->index && indexedPacket(packet.get())) {
       packet->pts = index.bySequence ? sequence : numberOfDts(packet->dts);
       ++sequence;
@@ -226,7 +227,6 @@ std::vector<int64_t> VideoDecoder::Impl::displayOrderPass() {
       }
       drain();
     }
-    av_packet_unref(packet.get());
   }
   avcodec_send_packet(ctx, nullptr);
   drain();
@@ -301,6 +301,7 @@ bool VideoDecoder::Impl::receiveFrame() {
       avcodec_send_packet(codec.get(), nullptr);
       continue;
     }
+    av::PacketReference read(packet.get());
     if (packet->stream_index == stream->index) {
       // Read by the decoder for this packet (frame threads copy it when the packet is submitted).
       if (!index.retag.empty()) packet->pts = index.packetPts(packet.get(), sequence);
@@ -308,12 +309,8 @@ bool VideoDecoder::Impl::receiveFrame() {
       codec->skip_frame = discardFor(packet.get());
       ret = avcodec_send_packet(codec.get(), packet.get());
       // INVALIDDATA: a corrupt packet; its frame never comes out, which the caller reports.
-      if (ret < 0 && ret != AVERROR_INVALIDDATA && ret != AVERROR(EAGAIN)) {
-        av_packet_unref(packet.get());
-        av::check(ret, ErrorCode::Decode, "cannot decode " + label);
-      }
+      if (ret < 0 && ret != AVERROR_INVALIDDATA && ret != AVERROR(EAGAIN)) av::check(ret, ErrorCode::Decode, "cannot decode " + label);
     }
-    av_packet_unref(packet.get());
   }
 }
 
@@ -396,17 +393,14 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
       }
       break;
     }
+    av::FrameReference received(frame.get());
     const int64_t position = frameIndexOf(frame.get());
-    if (position < 0) {
-      av_frame_unref(frame.get());
-      continue;
-    }
+    if (position < 0) continue;
     if (justSeeked) {
       justSeeked = false;
       if (position > target && !triedStart) {
         // The demuxer landed after the target (its seek index disagrees with the packet pts):
         // step back one keyframe, finally to the very start.
-        av_frame_unref(frame.get());
         // Each step goes one keyframe before the last one tried. (It went back from seekKey,
         // which is set to the target's keyframe below: when the demuxer kept landing after the
         // target, it sought the same keyframe again forever, a hang on an AVI with a corrupt
@@ -444,7 +438,6 @@ void VideoDecoder::Impl::decodeTargets(const std::vector<int64_t>& targets, cons
       }
       ++next;
     }
-    av_frame_unref(frame.get());
   }
 }
 
