@@ -112,7 +112,7 @@ export class Trainer {
   private scheduler: LrScheduler | null = null;
   private stopReason: NodeJS.Signals | 'stop' | null = null;
   private inTraining = false;
-  private numParams: number | null = null;
+  private parameterCount: number | null = null;
   private evalSource: BatchSource | null = null;
   private ownedSources: BatchSource[] = [];
   /** Where the data stream stands after the last update (saved in rng_state.json). */
@@ -406,7 +406,7 @@ export class Trainer {
     const maxGradNorm = this.args.maxGradNorm > 0 ? this.args.maxGradNorm : Infinity;
     let updateLoss = 0;
     let gradNorm: number | undefined;
-    this.numParams ??= this.model.numParameters();
+    this.parameterCount ??= this.model.numParameters();
     try {
       for (let i = 0; i < group.length; i++) {
         const batch = group[i];
@@ -421,7 +421,7 @@ export class Trainer {
         updateLoss += result.loss * lossScale;
         if (result.gradNorm !== undefined) gradNorm = result.gradNorm;
         // Every rank runs the same shapes: the update's flos are this rank's times the world (HF sums them over ranks).
-        this.state.totalFlos += 6 * this.numParams * numelOf(batch.pixelValues) * this.worldSize;
+        this.state.totalFlos += 6 * this.parameterCount * numelOf(batch.pixelValues) * this.worldSize;
       }
     } finally {
       for (const batch of group) batch.dispose?.();
@@ -713,7 +713,7 @@ export class Trainer {
       evaluation: this.lastEvaluation,
       classNames: classNamesOf(this.model.config),
       timings: this.timings,
-      numParameters: this.numParams ?? this.model.numParameters(),
+      numParameters: this.parameterCount ?? this.model.numParameters(),
     });
   }
 

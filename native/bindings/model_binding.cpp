@@ -298,8 +298,8 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
   Napi::Value namedParameters(const Napi::CallbackInfo& info) {
     return guarded(info.Env(), "namedParameters", [&]() -> Napi::Value {
       ModelState& s = syncState("namedParameters");
-      Napi::Array out = Napi::Array::New(info.Env(), s.model->numParams());
-      for (size_t i = 0; i < s.model->numParams(); ++i) {
+      Napi::Array out = Napi::Array::New(info.Env(), s.model->numTensors());
+      for (size_t i = 0; i < s.model->numTensors(); ++i) {
         Napi::Object p = Napi::Object::New(info.Env());
         p.Set("name", s.model->name(i));
         p.Set("shape", interop::shapeToJs(info.Env(), s.model->param(i).sizes()));
@@ -403,7 +403,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       o.firstBucketBytes = static_cast<int64_t>(numberOption(options, "firstBucketCapMb", 1) * (1 << 20));
       if (o.bucketBytes < 1 || o.firstBucketBytes < 1) fail(ErrorCode::InvalidArg, "attachProcessGroup: bucket sizes must be > 0");
       std::vector<at::Tensor> trainable;
-      for (size_t i = 0; i < s.model->numParams(); ++i)
+      for (size_t i = 0; i < s.model->numTensors(); ++i)
         if (s.model->param(i).requires_grad()) trainable.push_back(s.model->param(i));
       s.reducer.reset();
       s.reducer = std::make_unique<dist::GradReducer>(std::move(trainable), group, o);
@@ -429,7 +429,7 @@ class NativeVideoMAE : public Napi::ObjectWrap<NativeVideoMAE> {
       return async(info, "broadcastParameters",
                    [group, root](ModelState& s) {
                      std::vector<at::Tensor> params;
-                     for (size_t i = 0; i < s.model->numParams(); ++i) params.push_back(s.model->param(i));
+                     for (size_t i = 0; i < s.model->numTensors(); ++i) params.push_back(s.model->param(i));
                      group->broadcastCoalesced(params, root);
                      s.model->markParametersChanged();
                      return resolveUndefined();

@@ -73,7 +73,7 @@ LoadReport loadStateDict(VideoMAEModel& model, weights::NamedTensors tensors, co
     if (!loaded.insert(*index).second) fail(ErrorCode::Checkpoint, source + ": parameter " + key + " appears twice");
     assignments.emplace_back(*index, std::move(tensor));
   }
-  for (size_t i = 0; i < model.numParams(); ++i)
+  for (size_t i = 0; i < model.numTensors(); ++i)
     if (!loaded.count(i) && std::none_of(report.mismatchedKeys.begin(), report.mismatchedKeys.end(),
                                          [&](const MismatchedKey& m) { return m.key == model.name(i); }))
       report.missingKeys.push_back(model.name(i));
@@ -87,7 +87,7 @@ LoadReport loadStateDict(VideoMAEModel& model, weights::NamedTensors tensors, co
 
 weights::NamedTensors stateDict(VideoMAEModel& model) {
   weights::NamedTensors out;
-  for (size_t i = 0; i < model.numParams(); ++i) out.emplace_back(model.name(i), model.param(i).detach());
+  for (size_t i = 0; i < model.numTensors(); ++i) out.emplace_back(model.name(i), model.param(i).detach());
   return out;
 }
 

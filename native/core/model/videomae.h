@@ -60,7 +60,7 @@ class VideoMAEModel {
   // drawn from a generator seeded with `seed`, for the parameters `select` accepts (all if empty).
   void initialize(uint64_t seed, const std::function<bool(size_t)>& select = {});
 
-  size_t numParams() const { return tensors_.size(); }
+  size_t numTensors() const { return tensors_.size(); }  // parameter tensors (numParameters() counts their elements)
   const std::string& name(size_t i) const { return names_[i]; }
   at::Tensor& param(size_t i) { return tensors_[i]; }
   ParamKind kind(size_t i) const { return kinds_[i]; }

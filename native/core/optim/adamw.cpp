@@ -25,7 +25,7 @@ void AdamW::step(double lr) {
   model_.markParametersChanged();  // _fused_adamw_ does not bump the parameters' version counters
   for (bool decayGroup : {true, false}) {
     std::vector<at::Tensor> params, grads, expAvgs, expAvgSqs, steps;
-    for (size_t i = 0; i < model_.numParams(); ++i) {
+    for (size_t i = 0; i < model_.numTensors(); ++i) {
       if (decays(model_.kind(i)) != decayGroup) continue;
       const at::Tensor& grad = model_.param(i).grad();
       if (!grad.defined()) continue;
@@ -51,7 +51,7 @@ void AdamW::step(double lr) {
 
 void AdamW::save(const std::string& path) const {
   weights::NamedTensors tensors;
-  for (size_t i = 0; i < model_.numParams(); ++i) {
+  for (size_t i = 0; i < model_.numTensors(); ++i) {
     auto it = state_.find(i);
     if (it == state_.end()) continue;
     tensors.emplace_back("exp_avg." + model_.name(i), it->second.expAvg);
@@ -104,7 +104,7 @@ void AdamW::to(c10::Device device) {
 namespace {
 std::vector<at::Tensor> definedGrads(model::VideoMAEModel& model) {
   std::vector<at::Tensor> grads;
-  for (size_t i = 0; i < model.numParams(); ++i)
+  for (size_t i = 0; i < model.numTensors(); ++i)
     if (model.param(i).grad().defined()) grads.push_back(model.param(i).grad());
   return grads;
 }

@@ -59,7 +59,7 @@ TrainStepResult trainStep(model::VideoMAEModel& model, AdamW& optimizer, const a
 }
 
 void zeroGrad(model::VideoMAEModel& model) {
-  for (size_t i = 0; i < model.numParams(); ++i)
+  for (size_t i = 0; i < model.numTensors(); ++i)
     if (model.param(i).grad().defined()) model.param(i).mutable_grad() = at::Tensor();
 }
 
