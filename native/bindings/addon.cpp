@@ -1,18 +1,13 @@
-// Addon entry point: sets up per-environment data, then lets every registered binding module
-// add its exports. Node-API only, so the same binary loads in the main thread, in any number of
+// Addon entry point: sets up per-environment data, then lets each binding module of kModules add
+// its exports. Node-API only, so the same binary loads in the main thread, in any number of
 // worker_threads and in Electron, and is torn down per environment.
 #include <napi.h>
 
 #include "bindings/addon_data.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/errors.h"
 
 namespace videomae::bindings {
-
-std::vector<std::pair<const char*, ModuleInit>>& registeredModules() {
-  static std::vector<std::pair<const char*, ModuleInit>> modules;
-  return modules;
-}
 
 AddonData& addonData(Napi::Env env) {
   AddonData* data = env.GetInstanceData<AddonData>();
@@ -36,6 +31,13 @@ Napi::Function classConstructor(Napi::Env env, const std::string& name) {
 
 namespace {
 
+using ModuleInit = void (*)(Napi::Env env, Napi::Object exports);
+
+// Every binding module, listed here rather than self-registered, so that this file says what the addon exports.
+constexpr ModuleInit kModules[] = {
+    interop::initTensorModule, initInfoModule, initDiagnosticsModule, initVideoReaderModule, initVideoClipModule,
+    initImageModule,           initDataModule, initModelModule,       initDistModule,        initSynthModule};
+
 // lib/errors hands its VideomaeError class over at load, so native failures arrive as that class.
 Napi::Value setErrorClass(const Napi::CallbackInfo& info) {
   if (!info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "setErrorClass expects a constructor");
@@ -55,7 +57,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Array errorCodes = Napi::Array::New(env, codes.size());
   for (size_t i = 0; i < codes.size(); ++i) errorCodes.Set(static_cast<uint32_t>(i), codes[i]);
   exports.Set("errorCodes", errorCodes);
-  for (const auto& [name, initModule] : registeredModules()) initModule(env, exports);
+  for (ModuleInit initModule : kModules) initModule(env, exports);
   return exports;
 }
 

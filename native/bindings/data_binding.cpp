@@ -13,7 +13,7 @@
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
 #include "bindings/js_options.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/data/clip_reader.h"
 #include "core/data/loader.h"
 #include "core/data/transforms.h"
@@ -306,6 +306,8 @@ class NativeDataLoader : public Napi::ObjectWrap<NativeDataLoader> {
   std::shared_ptr<std::atomic<bool>> busy_ = std::make_shared<std::atomic<bool>>(false);
 };
 
+}  // namespace
+
 void initDataModule(Napi::Env env, Napi::Object exports) {
   exports.Set("dataProbeVideos", Napi::Function::New(env, dataProbeVideos, "dataProbeVideos"));
   exports.Set("dataApplyTransforms", Napi::Function::New(env, dataApplyTransforms, "dataApplyTransforms"));
@@ -313,8 +315,4 @@ void initDataModule(Napi::Env env, Napi::Object exports) {
   NativeDataLoader::define(env, exports);
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(data, videomae::bindings::initDataModule);

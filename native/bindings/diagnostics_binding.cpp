@@ -10,7 +10,7 @@
 
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/errors.h"
 #include "interop/native_tensor.h"
 #include "interop/tensor_interop.h"
@@ -83,6 +83,8 @@ Napi::Value makeNativeTensor(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initDiagnosticsModule(Napi::Env env, Napi::Object exports) {
   Napi::Object diagnostics = Napi::Object::New(env);
   diagnostics.Set("throwNative", Napi::Function::New(env, throwNative, "throwNative"));
@@ -94,8 +96,4 @@ void initDiagnosticsModule(Napi::Env env, Napi::Object exports) {
   exports.Set("diagnostics", diagnostics);
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(diagnostics, videomae::bindings::initDiagnosticsModule);

@@ -13,7 +13,7 @@
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
 #include "bindings/model_options.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/errors.h"
 #include "interop/native_tensor.h"
 #include "interop/tensor_interop.h"
@@ -211,16 +211,14 @@ Napi::Value distributedInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+}  // namespace
+
 void initDistModule(Napi::Env env, Napi::Object exports) {
   NativeProcessGroup::define(env, exports);
   exports.Set("initProcessGroup", Napi::Function::New(env, initProcessGroup, "initProcessGroup"));
   exports.Set("distributedInfo", Napi::Function::New(env, distributedInfo, "distributedInfo"));
 }
 
-}  // namespace
-
 std::shared_ptr<dist::ProcessGroup> processGroupFromJs(Napi::Value value) { return NativeProcessGroup::unwrap(value); }
 
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(dist, videomae::bindings::initDistModule);

@@ -8,7 +8,7 @@
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
 #include "bindings/js_options.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/errors.h"
 #include "core/image/video_processor.h"
 #include "interop/tensor_interop.h"
@@ -101,13 +101,11 @@ Napi::Value resizeFrames(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initImageModule(Napi::Env env, Napi::Object exports) {
   exports.Set("preprocessVideo", Napi::Function::New(env, preprocessVideo, "preprocessVideo"));
   exports.Set("resizeFrames", Napi::Function::New(env, resizeFrames, "resizeFrames"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(image, videomae::bindings::initImageModule);

@@ -14,7 +14,7 @@ extern "C" {
 #include <string>
 
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/model/cpu_gemm.h"
 #include "core/model/linear.h"
 
@@ -126,13 +126,11 @@ Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initInfoModule(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, nativeInfo, "info"));
   exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads, "setNumThreads"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(info, videomae::bindings::initInfoModule);

@@ -12,7 +12,7 @@
 #include "bindings/dist_binding.h"
 #include "bindings/exceptions.h"
 #include "bindings/model_options.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "bindings/serial_executor.h"
 #include "core/distributed/grad_reducer.h"
 #include "core/distributed/process_group.h"
@@ -519,14 +519,12 @@ Napi::Value benchMatmul(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initModelModule(Napi::Env env, Napi::Object exports) {
   exports.Set("benchMatmul", Napi::Function::New(env, benchMatmul, "benchMatmul"));
   NativeVideoMAE::define(env, exports);
   exports.Set("readSafetensors", Napi::Function::New(env, readSafetensorsFile, "readSafetensors"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(model, videomae::bindings::initModelModule);

@@ -9,7 +9,7 @@ extern "C" {
 
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "core/errors.h"
 #include "core/synth/synth_video.h"
 
@@ -70,6 +70,8 @@ Napi::Value synthRenderFrame(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initSynthModule(Napi::Env env, Napi::Object exports) {
   // libx264 prints its settings at INFO level for every file; keep libav quiet unless someone
   // already chose a level.
@@ -79,8 +81,4 @@ void initSynthModule(Napi::Env env, Napi::Object exports) {
   exports.Set("synthRenderFrame", Napi::Function::New(env, synthRenderFrame, "synthRenderFrame"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(synth, videomae::bindings::initSynthModule);

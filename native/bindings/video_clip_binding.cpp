@@ -4,7 +4,7 @@
 
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "bindings/video_options.h"
 #include "core/errors.h"
 #include "core/video/decode_pool.h"
@@ -110,13 +110,11 @@ Napi::Value decodeClipsJs(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initVideoClipModule(Napi::Env env, Napi::Object exports) {
   exports.Set("decodeClip", Napi::Function::New(env, decodeClipJs, "decodeClip"));
   exports.Set("decodeClips", Napi::Function::New(env, decodeClipsJs, "decodeClips"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(video_clip, videomae::bindings::initVideoClipModule);

@@ -8,7 +8,7 @@
 #include "bindings/addon_data.h"
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
+#include "bindings/modules.h"
 #include "bindings/video_options.h"
 #include "core/errors.h"
 
@@ -203,13 +203,11 @@ Napi::Value openVideo(const Napi::CallbackInfo& info) {
   });
 }
 
+}  // namespace
+
 void initVideoReaderModule(Napi::Env env, Napi::Object exports) {
   VideoReaderHandle::define(env, exports);
   exports.Set("openVideo", Napi::Function::New(env, openVideo, "openVideo"));
 }
 
-}  // namespace
-
 }  // namespace videomae::bindings
-
-VIDEOMAE_REGISTER_MODULE(video_reader, videomae::bindings::initVideoReaderModule);

@@ -4,7 +4,6 @@
 
 #include "bindings/addon_data.h"
 #include "bindings/exceptions.h"
-#include "bindings/registry.h"
 #include "core/errors.h"
 #include "interop/tensor_interop.h"
 
@@ -92,12 +91,6 @@ Napi::Value NativeTensor::dispose(const Napi::CallbackInfo& info) {
 
 Napi::Value NativeTensor::disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), disposed_); }
 
-namespace {
-
 void initTensorModule(Napi::Env env, Napi::Object exports) { NativeTensor::define(env, exports); }
 
-}  // namespace
-
 }  // namespace videomae::interop
-
-VIDEOMAE_REGISTER_MODULE(tensor, videomae::interop::initTensorModule);

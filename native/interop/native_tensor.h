@@ -30,4 +30,7 @@ class NativeTensor : public Napi::ObjectWrap<NativeTensor> {
   bool disposed_ = false;
 };
 
+// Adds NativeTensor to the addon's exports (called from bindings/addon.cpp, declared again in bindings/modules.h).
+void initTensorModule(Napi::Env env, Napi::Object exports);
+
 }  // namespace videomae::interop

@@ -12,6 +12,8 @@ import json
 import os
 import sys
 
+from fractions import Fraction
+
 import numpy as np
 import torch
 
@@ -31,6 +33,16 @@ def fixed_train_transform(mean, std, num_frames, crop, d):
         return x.flip(-1) if d["flip"] else x
 
     return apply
+
+
+def window_of(d):
+    """The window our loader decoded: pytorchvideo's exact [index·stride, index·stride + duration) when
+    the plan carries it (ClipWindow.exact), else the double bounds."""
+    exact = d.get("exact")
+    if not exact:
+        return d["start"], d["end"]
+    start = exact["index"] * Fraction(exact["stride"])
+    return start, start + Fraction(exact["duration"])
 
 
 def main():
@@ -62,7 +74,7 @@ def main():
         ours = torch.from_numpy(raw[offset : offset + count].reshape(d["shape"]).copy())
         offset += count
         video = P.PyAVVideo(d["path"])
-        frames, pts = video.get_clip(d["start"], d["end"])
+        frames, pts = video.get_clip(*window_of(d))
         video.close()
         tf = val_tf if d["split"] == "val" else fixed_train_transform(mean, std, n, resize_to, d)
         hf = tf(frames)
@@ -85,7 +97,7 @@ def main():
         batch = []
         samples = list(val)
         # The dataset reads consecutive uniform clips with exact Fraction windows (start = previous end);
-        # ours passes rounded doubles. Count the clips where that changes the frames.
+        # ours decodes the same exact windows (ClipWindow.exact). Count the clips whose frames differ.
         loop_diff = []
         for s, r in zip(samples, recorder.samples[-len(samples) :]):
             o = ours_by_window.get((r["video"], round(r["start"], 6)))

@@ -135,6 +135,7 @@ async function dumpClips({ data, modelDir, seed, batch, count, file, loaderOptio
         label: s.label,
         start: s.start,
         end: s.end,
+        ...(s.exact ? { exact: s.exact } : {}),
         shape: clip.shape,
         ...aug,
       });
