@@ -17,6 +17,7 @@
 #include "core/distributed/grad_reducer.h"
 #include "core/distributed/process_group.h"
 #include "core/errors.h"
+#include "core/model/cpu_gemm.h"
 #include "core/model/linear.h"
 #include "core/model/state_dict.h"
 #include "core/model/videomae.h"
@@ -514,7 +515,9 @@ Napi::Value benchMatmul(const Napi::CallbackInfo& info) {
       }
       return seconds;
     };
-    double seconds = std::min(best([&] { at::mm(a, b); }), best([&] { model::linear(a, bT, at::Tensor()); }));
+    double seconds = best([&] { model::linear(a, bT, at::Tensor()); });
+    // at::mm in bf16 without bf16 kernels is libtorch's reference GEMM: minutes for one 2048³ product here, never the peak.
+    if (!bf16 || model::cpuGemmPlan().bfloat16 == model::Bf16Gemm::OneDnn) seconds = std::min(seconds, best([&] { at::mm(a, b); }));
     return Napi::Number::New(info.Env(), 2.0 * n * n * n / seconds / 1e9);
   });
 }
