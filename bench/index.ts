@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --peers] [--only decode,data,model,stream,distributed,pretrain] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
+ * `npm run bench [-- --peers] [--only decode,data,model,stream,distributed,pretrain,cpu-paths,onnx] [--model-batches 1,2,4] [--quick]`: runs the decode, data,
  * model and stream benchmarks, with the Python peers in the same run when `--peers` is given
  * (the reference environment is created by scripts/python-env.sh), writes each result as JSON under
  * bench/results/ and prints a markdown table of ratios (videomae ÷ peer, "how many times better").
@@ -9,15 +9,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../lib/native/binding';
 import { machineInfo, markdownTable, type BenchReport, type BenchRow } from './common/report';
+import { runCpuPathsBench } from './cpu-paths';
 import { runDataBench } from './data';
 import { runDecodeBench, type DecodeBenchResult } from './decode';
 import { runDistributedBench } from './distributed';
 import { runPretrainBench } from './pretrain';
 import { runModelBench } from './model';
+import { runOnnxBench } from './onnx';
 import { runStreamBench, streamBenchReport } from './stream';
 
-type BenchName = 'decode' | 'data' | 'model' | 'stream' | 'distributed' | 'pretrain';
-const ALL: BenchName[] = ['decode', 'data', 'model', 'stream', 'distributed', 'pretrain'];
+type BenchName = 'decode' | 'data' | 'model' | 'stream' | 'distributed' | 'pretrain' | 'cpu-paths' | 'onnx';
+const ALL: BenchName[] = ['decode', 'data', 'model', 'stream', 'distributed', 'pretrain', 'cpu-paths', 'onnx'];
 
 interface BenchArgs {
   only: BenchName[];
@@ -90,6 +92,26 @@ async function runOne(name: BenchName, args: BenchArgs, python: string | undefin
         ...(args.quick ? { model: 'tiny', iterations: 2 } : {}),
       });
       return { report, raw };
+    }
+    case 'cpu-paths': {
+      // Needs torch in Python for the libraries the addon did not choose; without --peers it is skipped.
+      if (!python)
+        return { report: { name: 'cpu-paths', rows: [], notes: ['skipped: needs --peers (the reference Python environment)'] }, raw: null };
+      const { raw, ...report } = runCpuPathsBench({ python, ...(args.quick ? { reps: 3 } : {}) });
+      return { report, raw };
+    }
+    case 'onnx': {
+      // onnxruntime-node on the same weights, exported from the reference Python environment; without --peers it is skipped.
+      if (!python)
+        return { report: { name: 'onnx', rows: [], notes: ['skipped: needs --peers (the reference Python environment)'] }, raw: null };
+      const sizes = args.quick ? { batches: [1], iterations: 1 } : args.modelBatches ? { batches: args.modelBatches } : {};
+      try {
+        const { raw, ...report } = await runOnnxBench({ python, ...sizes });
+        return { report, raw };
+      } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        return { report: { name: 'onnx', rows: [], notes: [`not run: ${message}`] }, raw: null };
+      }
     }
     case 'stream': {
       const raw = await runStreamBench(args.quick ? { seconds: 5, windows: 1 } : {});
