@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesizeDataset } from '../data/synth';
-import { classificationMetrics } from '../metrics/report';
+import { classificationMetrics } from '../metrics/evaluation-report';
 import { pipeline } from '../pipeline';
 import { defaultPreprocessorConfig as preprocessorFor, presetConfig } from '../train/model-presets';
 import {

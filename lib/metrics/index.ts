@@ -1,3 +1,4 @@
 export * from './classification';
 export * from './video';
-export * from './report';
+export * from './evaluation-report';
+export type { ComputeMetrics, EvalPrediction } from './eval-prediction';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ClassificationReport, EvaluationReport } from '../metrics/report';
+import type { ClassificationReport, EvaluationReport } from '../metrics/evaluation-report';
 import type { TrainerState } from '../train/trainer-state';
 import { trainingArgumentsToJson, type TrainingArguments } from '../train/training-args';
 import { confusionMatrixSvg, escapeHtml, lineChart } from './svg';

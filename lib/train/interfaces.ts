@@ -4,6 +4,7 @@
  * arithmetic. Keeping the Trainer on interfaces is what lets its schedule/accumulation/resume logic
  * be tested in milliseconds.
  */
+import type { ComputeMetrics, EvalPrediction } from '../metrics/eval-prediction';
 import type { ProcessGroup } from '../distributed/process-group';
 
 /** One micro-batch: pixels (B, T, C, H, W) as a NativeTensor or {data, shape}, labels (B). */
@@ -92,13 +93,5 @@ export interface TrainableModel {
   attachProcessGroup?(group: ProcessGroup, options?: { bucketCapMb?: number }): Promise<unknown>;
 }
 
-/** What compute_metrics receives (HF EvalPrediction, plus the clip → video map). */
-export interface EvalPrediction {
-  /** Logits, row-major [numSamples, numLabels]. */
-  predictions: Float32Array;
-  numLabels: number;
-  labelIds: Int32Array;
-  videoIds: Int32Array | null;
-}
-
-export type ComputeMetrics = (prediction: EvalPrediction) => Record<string, number>;
+// ComputeMetrics and EvalPrediction (compute_metrics' signature and input) belong to metrics, which depends on nothing in train.
+export type { ComputeMetrics, EvalPrediction };

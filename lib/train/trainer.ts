@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { VideomaeError, invalidArg } from '../errors';
-import { evaluationReport, type EvaluationReport } from '../metrics/report';
+import { evaluationReport, type EvaluationReport } from '../metrics/evaluation-report';
 import { DefaultFlowCallback, type CallbackEvent, type CallbackEventName, type TrainerCallback } from './callbacks';
 import {
   FILES,

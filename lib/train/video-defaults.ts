@@ -6,7 +6,7 @@
  * VideoMAEForPreTraining is seen through TrainableVideoMAEPreTraining, with loaders that add tube
  * masks (ratio 0.9, VideoMAE's default) and no metrics but eval_loss.
  */
-import { classificationMetrics } from '../metrics/report';
+import { classificationMetrics } from '../metrics/evaluation-report';
 import { VideoMAEForVideoClassification } from '../model/videomae';
 import { VideoMAEForPreTraining } from '../model/pretraining';
 import { createPreTrainingLoader, TrainableVideoMAEPreTraining } from './pretraining-runtime';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeDataset } from '../../lib/data/synth';
 import { VideoMAEForVideoClassification } from '../../lib/model/videomae';
-import { classificationMetrics } from '../../lib/metrics/report';
+import { classificationMetrics } from '../../lib/metrics/evaluation-report';
 import { Trainer } from '../../lib/train/trainer';
 import type { TrainingArgumentsInput } from '../../lib/train/training-args';
 import { presetConfig } from '../../lib/train/model-presets';

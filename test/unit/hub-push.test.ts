@@ -13,7 +13,7 @@ import { addUploadRoutes, repoFile, type FakeUploads, type UploadRouteOptions } 
 import { DEFAULT_IGNORE, listFolderFiles, pushToHub } from '../../lib/hub/push';
 import { Trainer } from '../../lib/train/trainer';
 import { resolveTrainingArguments, trainingArgumentsFromJson, type TrainingArgumentsInput } from '../../lib/train/training-args';
-import { classificationMetrics } from '../../lib/metrics/report';
+import { classificationMetrics } from '../../lib/metrics/evaluation-report';
 import { buildProgram } from '../../lib/cli/main';
 import { pushAfterTraining } from '../../lib/cli/commands/push';
 import { FakeModel, FakeSource } from './train-fakes';

@@ -16,7 +16,7 @@ import {
   renderModelCard,
   type LogEntry,
 } from '../../lib/hub/model-card';
-import { classificationMetrics } from '../../lib/metrics/report';
+import { classificationMetrics } from '../../lib/metrics/evaluation-report';
 import { Trainer } from '../../lib/train/trainer';
 import { resolveTrainingArguments, trainingArgumentsToJson, type TrainingArgumentsInput } from '../../lib/train/training-args';
 import { FakeModel, FakeSource } from './train-fakes';

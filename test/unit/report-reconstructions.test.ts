@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { evaluationReport } from '../../lib/metrics/report';
+import { evaluationReport } from '../../lib/metrics/evaluation-report';
 import { renderTrainingReport, type ReportInput } from '../../lib/report/html';
 import { crc32, encodePng } from '../../lib/report/png';
 import { reconstructClip, writeReconstructionFigures, type ReconstructionClip } from '../../lib/report/reconstructions';

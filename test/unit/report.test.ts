@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderTrainingReport, writeTrainingReport } from '../../lib/report/html';
-import { evaluationReport } from '../../lib/metrics/report';
+import { evaluationReport } from '../../lib/metrics/evaluation-report';
 import { TrainerState } from '../../lib/train/trainer-state';
 import { resolveTrainingArguments } from '../../lib/train/training-args';
 

@@ -17,7 +17,7 @@ import type {
 } from '../../lib/train/interfaces';
 import { Trainer } from '../../lib/train/trainer';
 import type { TrainingArgumentsInput } from '../../lib/train/training-args';
-import { classificationMetrics } from '../../lib/metrics/report';
+import { classificationMetrics } from '../../lib/metrics/evaluation-report';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { mulberry32 } = require('../../scripts/mulberry32') as { mulberry32: (seed: number) => () => number };
 

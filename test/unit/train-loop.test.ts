@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Trainer } from '../../lib/train/trainer';
 import type { TrainingArgumentsInput } from '../../lib/train/training-args';
-import { classificationMetrics } from '../../lib/metrics/report';
+import { classificationMetrics } from '../../lib/metrics/evaluation-report';
 import { FakeModel, FakeSource } from './train-fakes';
 
 const F = 6;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { VideomaeError, invalidArg } from '../../errors';
-import { classificationMetrics } from '../../metrics/report';
+import { classificationMetrics } from '../../metrics/evaluation-report';
 import { EarlyStoppingCallback } from '../../train/callbacks';
 import { pushAfterTraining } from './push';
 import { addTrainingArgumentOptions, parseClipFps, trainingArgumentsFromOptions, withoutEvaluation } from '../../train/cli-options';

@@ -2,7 +2,7 @@
  * The full classification report (per clip and, with video ids, per video) and the flat metric
  * dictionary the Trainer logs as eval_* keys.
  */
-import type { EvalPrediction } from '../train/interfaces';
+import type { EvalPrediction } from './eval-prediction';
 import {
   accuracy,
   argmaxRows,
