@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "bindings/addon_data.h"
+#include "bindings/js_arrays.h"
 #include "bindings/modules.h"
 #include "core/errors.h"
 
@@ -53,10 +54,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   // The package version this binary was built from: lib/native refuses an addon of another version.
   exports.Set("packageVersion", Napi::String::New(env, VIDEOMAE_PACKAGE_VERSION));
   // The error codes native code can raise (lib/errors.ts must know each one).
-  std::vector<std::string> codes = allErrorCodeNames();
-  Napi::Array errorCodes = Napi::Array::New(env, codes.size());
-  for (size_t i = 0; i < codes.size(); ++i) errorCodes.Set(static_cast<uint32_t>(i), codes[i]);
-  exports.Set("errorCodes", errorCodes);
+  exports.Set("errorCodes", stringArray(env, allErrorCodeNames()));
   for (ModuleInit initModule : kModules) initModule(env, exports);
   return exports;
 }

@@ -103,10 +103,11 @@ data::SampleTask parseTask(Napi::Value value) {
   data::SampleTask task;
   task.path = o.Get("path").ToString().Utf8Value();
   task.start = number(o, "start", 0), task.end = number(o, "end", 0);
-  if (o.Has("exact") && o.Get("exact").IsObject()) {
+  if (hasField(o, "exact")) {
+    if (!o.Get("exact").IsObject()) fail(ErrorCode::InvalidArg, "data options: exact must be an object");
     Napi::Object exact = o.Get("exact").As<Napi::Object>();
     task.exact =
-        data::ExactWindow{static_cast<int64_t>(number(exact, "index", 0)), number(exact, "stride", 0), number(exact, "duration", 0)};
+        data::ExactWindow{optionalInteger(exact, "index", 0, "data options", 0), number(exact, "stride", 0), number(exact, "duration", 0)};
   }
   task.label = static_cast<int32_t>(number(o, "label", 0));
   task.videoId = static_cast<int64_t>(number(o, "videoId", 0));

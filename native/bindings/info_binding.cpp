@@ -14,6 +14,7 @@ extern "C" {
 #include <string>
 
 #include "bindings/exceptions.h"
+#include "bindings/js_arrays.h"
 #include "bindings/modules.h"
 #include "core/model/cpu_gemm.h"
 #include "core/model/linear.h"
@@ -80,13 +81,6 @@ Napi::Object cudaInfo(Napi::Env env) {
   return cuda;
 }
 
-Napi::Array cpuFeatureList(Napi::Env env) {
-  const std::vector<std::string> features = videomae::model::cpuFeatures();
-  Napi::Array list = Napi::Array::New(env, features.size());
-  for (size_t i = 0; i < features.size(); ++i) list.Set(static_cast<uint32_t>(i), features[i]);
-  return list;
-}
-
 // The per-CPU choice of the dense layers' GEMM library (core/model/cpu_gemm.h).
 Napi::Object gemmPlanInfo(Napi::Env env) {
   const videomae::model::CpuGemmPlan& plan = videomae::model::cpuGemmPlan();
@@ -109,7 +103,7 @@ Napi::Value nativeInfo(const Napi::CallbackInfo& info) {
     Napi::Object cpu = Napi::Object::New(env);
     cpu.Set("threads", at::get_num_threads());
     cpu.Set("interopThreads", at::get_num_interop_threads());
-    cpu.Set("features", cpuFeatureList(env));
+    cpu.Set("features", stringArray(env, videomae::model::cpuFeatures()));
     cpu.Set("gemm", gemmPlanInfo(env));
     result.Set("cpu", cpu);
     result.Set("ffmpeg", ffmpegInfo(env));

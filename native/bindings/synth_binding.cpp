@@ -9,6 +9,7 @@ extern "C" {
 
 #include "bindings/async_task.h"
 #include "bindings/exceptions.h"
+#include "bindings/js_arrays.h"
 #include "bindings/modules.h"
 #include "core/errors.h"
 #include "core/synth/synth_video.h"
@@ -40,13 +41,7 @@ synth::SynthVideoOptions parseOptions(Napi::Value value) {
   return parsed;
 }
 
-Napi::Value synthMotions(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const auto& names = synth::motionNames();
-  Napi::Array result = Napi::Array::New(env, names.size());
-  for (size_t i = 0; i < names.size(); ++i) result.Set(static_cast<uint32_t>(i), names[i]);
-  return result;
-}
+Napi::Value synthMotions(const Napi::CallbackInfo& info) { return stringArray(info.Env(), synth::motionNames()); }
 
 Napi::Value synthVideo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -47,27 +47,19 @@ Packet allocPacket();
 
 // The data reference that av_read_frame / avcodec_receive_frame put into a reused packet or frame,
 // dropped when the scope ends: on every `continue`, return and throw of a read or decode loop.
-class PacketReference {
+template <typename T, void (*Unref)(T*)>
+class ScopedReference {
  public:
-  explicit PacketReference(AVPacket* packet) : packet_(packet) {}
-  ~PacketReference() { av_packet_unref(packet_); }
-  PacketReference(const PacketReference&) = delete;
-  PacketReference& operator=(const PacketReference&) = delete;
+  explicit ScopedReference(T* holder) : holder_(holder) {}
+  ~ScopedReference() { Unref(holder_); }
+  ScopedReference(const ScopedReference&) = delete;
+  ScopedReference& operator=(const ScopedReference&) = delete;
 
  private:
-  AVPacket* packet_;
+  T* holder_;
 };
-
-class FrameReference {
- public:
-  explicit FrameReference(AVFrame* frame) : frame_(frame) {}
-  ~FrameReference() { av_frame_unref(frame_); }
-  FrameReference(const FrameReference&) = delete;
-  FrameReference& operator=(const FrameReference&) = delete;
-
- private:
-  AVFrame* frame_;
-};
+using PacketReference = ScopedReference<AVPacket, av_packet_unref>;
+using FrameReference = ScopedReference<AVFrame, av_frame_unref>;
 
 // av_err2str as a std::string ("Invalid data found when processing input").
 std::string errorString(int averror);

@@ -42,16 +42,14 @@ int64_t ceilScaledSecondsToPts(int64_t k, double a, double b, int num, int den) 
   if (ma == 0 || k == 0) ea = eb;
   if (mb == 0) eb = ea;
   const int e = std::min(ea, eb);
+  auto approximate = [&] { return static_cast<int64_t>(std::ceil((static_cast<long double>(k) * a + b) * den / num)); };
   // Exact path for clip-like values (about 1e-12 s to 1e6 s, exponents at most 40 bits apart, a
   // clip index below 2^24: nothing below overflows 128 bits); anything else is not a clip time and
   // uses long double.
-  if (ea - e > 40 || eb - e > 40 || e > 0 || e < -90 || k < 0 || k >= (int64_t{1} << 24)) {
-    return static_cast<int64_t>(std::ceil((static_cast<long double>(k) * a + b) * den / num));
-  }
+  if (ea - e > 40 || eb - e > 40 || e > 0 || e < -90 || k < 0 || k >= (int64_t{1} << 24)) return approximate();
   const Int128 sum = static_cast<Int128>(k) * (static_cast<Int128>(ma) << (ea - e)) + (static_cast<Int128>(mb) << (eb - e));  // < 2^118
   // value = sum * 2^e * den / num, e <= 0; den < 2^31 would overflow only with sum near 2^97: long double then.
-  if (sum > (static_cast<Int128>(1) << 94) || sum < -(static_cast<Int128>(1) << 94))
-    return static_cast<int64_t>(std::ceil((static_cast<long double>(k) * a + b) * den / num));
+  if (sum > (static_cast<Int128>(1) << 94) || sum < -(static_cast<Int128>(1) << 94)) return approximate();
   return static_cast<int64_t>(ceilDiv(sum * den, static_cast<Int128>(num) << -e));
 }
 

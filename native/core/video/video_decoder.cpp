@@ -532,11 +532,7 @@ std::vector<int64_t> VideoDecoder::clipIndices(double start, double end) {
   return impl_->framesInPtsRange(ceilSecondsToPts(start, 0.0, tb.num, tb.den), ceilSecondsToPts(end, 0.0, tb.num, tb.den));
 }
 
-std::vector<int64_t> VideoDecoder::clipIndicesFromDuration(double start, double duration) {
-  if (!std::isfinite(start) || !std::isfinite(duration)) fail(ErrorCode::InvalidArg, "clip bounds must be finite numbers");
-  const AVRational tb = impl_->stream->time_base;
-  return impl_->framesInPtsRange(ceilSecondsToPts(start, 0.0, tb.num, tb.den), ceilSecondsToPts(start, duration, tb.num, tb.den));
-}
+std::vector<int64_t> VideoDecoder::clipIndicesFromDuration(double start, double duration) { return clipIndicesScaled(1, start, duration); }
 
 std::vector<int64_t> VideoDecoder::clipIndicesScaled(int64_t index, double stride, double duration) {
   if (!std::isfinite(stride) || !std::isfinite(duration)) fail(ErrorCode::InvalidArg, "clip bounds must be finite numbers");
